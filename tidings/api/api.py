@@ -1,0 +1,188 @@
+"""The read API (/api/v1/), thin over the same QuerySets and blocks the pages use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+
+from tidings.articles.models import Article
+from tidings.discovery import blocks
+
+api = NinjaAPI(
+    title="Tidings API",
+    version="1",
+    description="Read API of a Tidings site. Times are ISO 8601 in UTC.",
+    urls_namespace="api",
+)
+
+
+class CreatorRef(Schema):
+    handle: str
+    name: str
+    url: str
+
+
+class ChannelRef(Schema):
+    slug: str
+    name: str
+    url: str
+
+
+class Counts(Schema):
+    views: int
+    shares: int
+    comments: int
+    likes: int
+
+
+class ArticleItem(Schema):
+    id: int
+    title: str
+    url: str
+    summary: str
+    creator: CreatorRef
+    channel: ChannelRef
+    published_at: dt.datetime | None
+    original: bool
+    lang: str
+    counts: Counts
+
+
+class ReferenceOut(Schema):
+    title: str
+    source: str
+    url: str
+    published_at: dt.datetime | None
+
+
+class ArticleDetail(ArticleItem):
+    body_html: str
+    tags: list[str]
+    references: list[ReferenceOut]
+
+
+class ArticlePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    items: list[ArticleItem]
+
+
+class ListItem(Schema):
+    id: int
+    title: str
+    url: str
+    creator_name: str
+    creator_url: str
+    channel_name: str
+    published_at: dt.datetime | None
+
+
+class ItemList(Schema):
+    items: list[ListItem]
+
+
+class Error(Schema):
+    detail: str
+
+
+def article_item(a: Article) -> dict[str, object]:
+    return {
+        "id": a.pk,
+        "title": a.title,
+        "url": a.get_absolute_url(),
+        "summary": a.summary,
+        "creator": {"handle": a.creator.handle, "name": a.creator.name, "url": a.creator.get_absolute_url()},
+        "channel": {"slug": a.channel.slug, "name": a.channel.name, "url": a.channel.get_absolute_url()},
+        "published_at": a.published_at,
+        "original": a.original,
+        "lang": a.lang,
+        "counts": {
+            "views": a.views_count,
+            "shares": a.shares_count,
+            "comments": a.comments_count,
+            "likes": a.likes_count,
+        },
+    }
+
+
+class ListParams(Schema):
+    page: int = 1
+    page_size: int = 20
+    channel: str | None = None
+    creator: str | None = None
+
+
+@api.get("/articles", response={200: ArticlePage, 400: Error, 422: Error}, summary="Published articles, newest first")
+def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
+    if params.page < 1 or not 1 <= params.page_size <= 100:
+        raise HttpError(400, "page must be ≥ 1 and page_size between 1 and 100.")
+    qs = Article.objects.published().newest().select_related("creator", "channel")
+    if params.channel:
+        qs = qs.filter(channel__slug=params.channel)
+    if params.creator:
+        qs = qs.filter(creator__handle=params.creator)
+    count = qs.count()
+    start = (params.page - 1) * params.page_size
+    items = [article_item(a) for a in qs[start : start + params.page_size]]
+    base = f"/api/v1/articles?page_size={params.page_size}"
+    for key in ("channel", "creator"):
+        if getattr(params, key):
+            base += f"&{key}={getattr(params, key)}"
+    return {
+        "count": count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "next": f"{base}&page={params.page + 1}" if start + params.page_size < count else None,
+        "previous": f"{base}&page={params.page - 1}" if params.page > 1 else None,
+        "items": items,
+    }
+
+
+@api.get("/articles/{article_id}", response={200: ArticleDetail, 404: Error, 422: Error}, summary="One article")
+def get_article(request: HttpRequest, article_id: int) -> dict[str, object]:
+    a = get_object_or_404(Article.objects.published().select_related("creator", "channel"), pk=article_id)
+    return {
+        **article_item(a),
+        "body_html": a.body_html,
+        "tags": [str(t) for t in a.tags],
+        "references": [
+            {"title": r.title, "source": r.source, "url": r.url, "published_at": r.published_at}
+            for r in a.references.all()
+        ],
+    }
+
+
+@api.get("/articles/{article_id}/related", response={200: ItemList, 404: Error, 422: Error}, summary="相关推荐")
+def related_articles(request: HttpRequest, article_id: int) -> dict[str, object]:
+    a = get_object_or_404(Article.objects.published(), pk=article_id)
+    return {"items": [_item(i) for i in blocks.related(a)]}
+
+
+@api.get("/hot", response={200: ItemList, 404: Error, 422: Error}, summary="热点推荐: the trending articles")
+def hot_articles(request: HttpRequest, channel: str | None = None, limit: int = 20) -> dict[str, object]:
+    limit = max(1, min(limit, 100))
+    from tidings.channels.models import Channel
+
+    c = Channel.objects.filter(slug=channel).first() if channel else None
+    if channel and c is None:
+        raise HttpError(404, f"No channel {channel!r}.")
+    return {"items": [_item(i) for i in blocks.hot(limit, channel=c)]}
+
+
+def _item(i: blocks.Item) -> dict[str, object]:
+    return {
+        "id": i.id,
+        "title": i.title,
+        "url": i.url,
+        "creator_name": i.creator_name,
+        "creator_url": i.creator_url,
+        "channel_name": i.channel_name,
+        "published_at": i.published_at,
+    }

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tidings.channels.models import Channel
+from tidings.creators.models import Creator
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    """The read vocabulary: every page, feed, API endpoint and job starts from these names."""
+
+    def published(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_channel(self, channel: Channel | int) -> ArticleQuerySet:
+        return self.filter(channel=channel)
+
+    def by(self, creator: Creator | int) -> ArticleQuerySet:
+        return self.filter(creator=creator)
+
+    def newest(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-id")
+
+    def hot(self) -> ArticleQuerySet:
+        """Trending first: an index scan on hot_score (see tidings.discovery.ranking)."""
+        return self.order_by("-hot_score", "-id")
+
+    def originals(self) -> ArticleQuerySet:
+        return self.filter(original=True)
+
+    def for_lists(self) -> ArticleQuerySet:
+        """What a list item shows (title, creator, channel, time): one query, no N+1."""
+        return self.select_related("creator", "channel").only(
+            "id",
+            "title",
+            "slug",
+            "summary",
+            "published_at",
+            "original",
+            "lang",
+            "cover",
+            "comments_count",
+            "views_count",
+            "creator__id",
+            "creator__handle",
+            "creator__name",
+            "channel__id",
+            "channel__slug",
+            "channel__name",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿 Draft"
+        PENDING = "pending", "待审核 In review"
+        SCHEDULED = "scheduled", "定时发布 Scheduled"
+        PUBLISHED = "published", "已发布 Published"
+        WITHDRAWN = "withdrawn", "已撤回 Withdrawn"
+        REJECTED = "rejected", "未通过 Rejected"
+
+    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, related_name="articles")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField("标题", max_length=200)
+    slug = models.SlugField(max_length=120, blank=True, allow_unicode=False)
+    summary = models.CharField("摘要", max_length=500, blank=True)
+    body_md = models.TextField("正文 (Markdown)", blank=True)
+    # Rendered and sanitised once at write time (tidings.lib.markup); pages print it as is.
+    body_html = models.TextField(blank=True, editable=False)
+    cover = models.CharField(max_length=255, blank=True, help_text="Path under MEDIA_ROOT.")
+    tags = models.JSONField(default=list, blank=True)
+    lang = models.CharField(max_length=16, default="zh-Hans")
+    original = models.BooleanField("原创", default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Where an import came from ("path:/abs/file.md" or "slug:..."); re-imports update in place.
+    import_key = models.CharField(max_length=500, null=True, blank=True, unique=True)
+
+    # Engagement counters (tidings.engagement.actions) and the stored hot score derived from them.
+    views_count = models.PositiveIntegerField(default=0)
+    shares_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)
+    likes_count = models.PositiveIntegerField(default=0)
+    hot_score = models.FloatField(default=0.0)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "文章 Article"
+        indexes = [
+            # Hot list, site-wide and per channel box (tidings.discovery.blocks).
+            models.Index(fields=["status", "-hot_score"], name="article_hot"),
+            models.Index(fields=["channel", "status", "-hot_score"], name="article_channel_hot"),
+            # Newest lists: home stream, channel stream, creator 往期回顾, API.
+            models.Index(fields=["status", "-published_at"], name="article_newest"),
+            models.Index(fields=["channel", "status", "-published_at"], name="article_channel_newest"),
+            models.Index(fields=["creator", "status", "-published_at"], name="article_creator_newest"),
+            # 态度原创 tabs.
+            models.Index(
+                fields=["channel", "-published_at"], name="article_originals", condition=Q(original=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"/a/{self.pk}/"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+    @property
+    def cover_url(self) -> str:
+        return f"{settings.MEDIA_URL}{self.cover}" if self.cover else ""
+
+
+class Reference(models.Model):
+    """A cited source (参考信息) of an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(max_length=300)
+    source = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class Image(models.Model):
+    """An uploaded or imported image, re-encoded by Pillow, with responsive variants."""
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="images")
+    sha256 = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=255, help_text="Largest JPEG/PNG variant, under MEDIA_ROOT.")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # [{"w": 480, "jpg": "img/ab/…-480.jpg", "webp": "img/ab/…-480.webp"}, …], smallest first.
+    variants = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.path

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Creator(models.Model):
+    """A creator's public profile (网易号-style account). Imported creators may have no user."""
+
+    class Badge(models.TextChoices):
+        NONE = "", "无"
+        RISING = "rising", "新锐创作者"
+        QUALITY = "quality", "优质创作者"
+        STAR = "star", "明星创作者"
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "个人"
+        MEDIA = "media", "媒体"
+        ORGANISATION = "organisation", "机构"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="creator"
+    )
+    handle = models.SlugField(max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    motto = models.CharField("签名", max_length=120, blank=True)
+    bio = models.TextField("简介", blank=True)
+    avatar = models.CharField(max_length=255, blank=True, help_text="Path under MEDIA_ROOT.")
+    badge = models.CharField(max_length=16, choices=Badge.choices, default=Badge.NONE, blank=True)
+    # Denormalised counters, kept by tidings.articles.actions / tidings.creators.actions.
+    articles_count = models.PositiveIntegerField("文章数", default=0)
+    followers_count = models.PositiveIntegerField("关注度", default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["handle"]
+        verbose_name = "创作者 Creator"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"/u/{self.handle}/"
+
+    @property
+    def avatar_url(self) -> str:
+        return f"{settings.MEDIA_URL}{self.avatar}" if self.avatar else f"{settings.STATIC_URL}img/avatar.svg"
+
+
+class Follow(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "creator"], name="follow_once")]

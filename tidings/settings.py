@@ -1,0 +1,288 @@
+"""Tidings settings, read from environment variables (see README "Configuration").
+
+Zero configuration gives a working development site (SQLite in ./var). With
+TIDINGS_DEBUG off the site refuses to start without a real secret key and hosts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def database_from_url(url: str, data_dir: Path) -> dict[str, object]:
+    """Turn DATABASE_URL into a Django DATABASES entry (sqlite:/// or postgresql://)."""
+    if not url:
+        return sqlite_database(data_dir / "tidings.sqlite3")
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # sqlite:////abs/path.db is absolute, sqlite:///rel/path.db is relative (as dj-database-url).
+        path = unquote(parsed.netloc + parsed.path)
+        if path.startswith("/"):
+            path = path[1:]
+        if not path:
+            raise ImproperlyConfigured("DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:////srv/tidings/db.sqlite3")
+        return sqlite_database(Path(path))
+    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")) or "tidings",
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+            "TEST": {"NAME": options.pop("test_name", None) or f"test_{parsed.path.lstrip('/') or 'tidings'}"},
+        }
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {parsed.scheme!r} is not supported: use sqlite:///path/to/db.sqlite3 "
+        "or postgresql://user:password@host:5432/name."
+    )
+
+
+def sqlite_database(path: Path) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # WAL lets readers (gunicorn workers) run while the worker/importer writes;
+            # IMMEDIATE transactions avoid "database is locked" upgrade deadlocks.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                "PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        },
+        "TEST": {"NAME": None},
+    }
+
+
+DEBUG = env_bool("TIDINGS_DEBUG", False)
+TESTING = "pytest" in sys.modules
+# Behind HTTPS (a reverse proxy): secure cookies, HSTS, trust X-Forwarded-Proto.
+HTTPS = env_bool("TIDINGS_HTTPS", False)
+
+DATA_DIR = Path(env_str("TIDINGS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+MEDIA_ROOT = DATA_DIR / "media"
+STATIC_ROOT = DATA_DIR / "static"
+
+
+
+def secret_key(data_dir: Path) -> str:
+    """TIDINGS_SECRET_KEY, else a random key kept in <data dir>/secret_key (made on first start)."""
+    configured = env_str("TIDINGS_SECRET_KEY", "")
+    if configured:
+        if len(configured) < 32:
+            raise ImproperlyConfigured("TIDINGS_SECRET_KEY must be at least 32 characters long.")
+        return configured
+    if HTTPS:
+        raise ImproperlyConfigured("Set TIDINGS_SECRET_KEY to a long random string when TIDINGS_HTTPS is on.")
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = secret_key(DATA_DIR) if not TESTING else "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
+
+ALLOWED_HOSTS = env_list("TIDINGS_ALLOWED_HOSTS", "" if HTTPS else "127.0.0.1,localhost,testserver,[::1]")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set TIDINGS_ALLOWED_HOSTS (comma-separated host names) when TIDINGS_HTTPS is on.")
+
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", ""), DATA_DIR)}
+
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("TIDINGS_CACHE_PREFIX", "tidings"),
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tidings",
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Anonymous page cache (tidings.web.pagecache) and site-block cache, in seconds; 0 turns them off.
+PAGE_CACHE_SECONDS = int(env_str("TIDINGS_PAGE_CACHE_SECONDS", "60"))
+BLOCK_CACHE_SECONDS = int(env_str("TIDINGS_BLOCK_CACHE_SECONDS", "30"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_tasks",
+    "django_tasks_db",
+    "tidings.accounts",
+    "tidings.channels",
+    "tidings.creators",
+    "tidings.articles",
+    "tidings.engagement",
+    "tidings.discovery",
+    "tidings.web",
+    "tidings.api",
+    "tidings.importers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves anonymous GETs from the page cache before sessions/auth/CSRF run.
+    "tidings.web.pagecache.AnonymousPageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tidings.urls"
+WSGI_APPLICATION = "tidings.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        # Reader pages use Jinja2: it renders the article page several times faster than the
+        # Django template language (docs/performance.md), which is the main cost of a page.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "tidings.lib.jinja.environment"},
+    },
+    {
+        # The admin and django.contrib views keep Django templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+else:
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = env_str("TIDINGS_LANGUAGE", "zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+TIME_ZONE = env_str("TIDINGS_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_MAX_AGE = 3600
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# A strict Content-Security-Policy: no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("TIDINGS_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = int(env_str("TIDINGS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SITE_NAME = env_str("TIDINGS_SITE_NAME", "Tidings 新闻")
+SITE_PLATFORM_NAME = env_str("TIDINGS_PLATFORM_NAME", "Tidings 号")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TIDINGS_LOG_LEVEL", "WARNING")},
+}

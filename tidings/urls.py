@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import path, re_path
+from django.views.generic.base import RedirectView
+
+from tidings.api.api import api
+from tidings.web import views
+
+admin.site.site_header = "Tidings 编辑后台"
+admin.site.site_title = "Tidings"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.channel, name="channel"),
+    path("a/<int:pk>/", views.article, name="article"),
+    re_path(r"^a/(?P<pk>\d+)/(?P<slug>[-\w]+)/$", views.article, name="article-slug"),
+    path("a/<int:pk>/share/<str:target>/", views.share, name="share"),
+    path("a/<int:pk>/qr.svg", views.qr, name="qr"),
+    path("u/<slug:handle>/", views.creator, name="creator"),
+    path("care/", views.care, name="care"),
+    path("join/", views.join, name="join"),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
+]

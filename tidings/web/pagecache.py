@@ -1,0 +1,97 @@
+"""Whole-page cache for anonymous readers, checked before sessions, auth and CSRF run.
+
+A view opts in by calling `cacheable(response)`. Entries are keyed by path, query string,
+care-mode and language cookies, and a site-wide generation number that every publish or edit
+bumps (`invalidate_site`), so stale pages die at once where the cache is shared (Redis) and
+within PAGE_CACHE_SECONDS where it is per process (local memory).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+GENERATION_KEY = "site:generation"
+CARE_COOKIE = "tidings_care"
+_ATTR = "_tidings_page_cache"
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Vary",
+)
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    return int(value) if value is not None else 0
+
+
+def invalidate_site() -> None:
+    """Every cached page and site block is stale from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def cacheable(response: HttpResponse) -> HttpResponse:
+    setattr(response, _ATTR, True)
+    return response
+
+
+def _key(request: HttpRequest, gen: object) -> str:
+    raw = "|".join(
+        (
+            request.get_host(),
+            request.get_full_path(),
+            request.COOKIES.get(CARE_COOKIE, ""),
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            str(gen or 0),
+        )
+    )
+    return "page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if (
+            seconds <= 0
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return self.get_response(request)
+        gen = cache.get(GENERATION_KEY)
+        key = _key(request, gen)
+        hit = cache.get(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            # A hit skips the middlewares below this one; the entry carries their headers.
+            for name, value in headers:
+                response[name] = value
+            response["X-Cache"] = "HIT"
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(response, _ATTR, False)
+            and response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        ):
+            headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
+            cache.set(key, (response.content, headers), seconds)
+            response["X-Cache"] = "MISS"
+        return response

@@ -1,0 +1,167 @@
+"""Reader pages: home, channel, article, creator, care mode, join, health."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tidings.articles.models import Article
+from tidings.channels.models import Channel
+from tidings.creators.models import Creator
+from tidings.discovery import blocks
+from tidings.engagement.actions import SHARE_TARGETS, record_share
+from tidings.lib.qr import qr_svg
+from tidings.web.pagecache import CARE_COOKIE, cacheable
+
+PAGE_SIZE = 20
+
+
+def base_ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    site = blocks.site_blocks()
+    user = request.user if hasattr(request, "user") else None
+    care = request.COOKIES.get(CARE_COOKIE) == "1" or bool(user and user.is_authenticated and user.care_mode)
+    return {"site": site, "care": care, "canonical": request.build_absolute_uri(request.path), **extra}
+
+
+def paginate(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> Page:
+    paginator = Paginator(qs, size)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        raise Http404("No such page.") from None
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    ctx = base_ctx(request)
+    page = paginate(request, Article.objects.published().newest().for_lists())
+    ctx["stream"] = [blocks.item(a) for a in page.object_list]
+    ctx["page"] = page
+    ctx["headlines"] = ctx["site"].hot[:5]
+    return cacheable(render(request, "web/home.html", ctx))
+
+
+@require_GET
+def channel(request: HttpRequest, slug: str) -> HttpResponse:
+    c = get_object_or_404(Channel, slug=slug)
+    ctx = base_ctx(request, channel=c)
+    page = paginate(request, Article.objects.published().in_channel(c).newest().for_lists())
+    ctx["stream"] = [blocks.item(a) for a in page.object_list]
+    ctx["page"] = page
+    ctx["box"] = blocks.channel_boxes([c])[0]
+    ctx["channel_hot"] = blocks.hot(10, channel=c)
+    return cacheable(render(request, "web/channel.html", ctx))
+
+
+@require_GET
+def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    a = get_object_or_404(Article.objects.published().select_related("creator", "channel"), pk=pk)
+    ctx = base_ctx(request, article=a)
+    ctx["canonical"] = request.build_absolute_uri(a.get_absolute_url())
+    ctx["references"] = list(a.references.all())
+    ctx["related"] = blocks.related(a)
+    ctx["hot"] = [i for i in ctx["site"].hot if i.id != a.pk][: blocks.HOT_SIZE]
+    ctx["recent"] = blocks.creator_recent(a)
+    ctx["share_url"] = quote(ctx["canonical"], safe="")
+    ctx["share_title"] = quote(a.title, safe="")
+    return cacheable(render(request, "web/article.html", ctx))
+
+
+SHARE_DESTINATIONS = {
+    "weibo": "https://service.weibo.com/share/share.php?url={url}&title={title}",
+    "qq": "https://connect.qq.com/widget/shareqq/index.html?url={url}&title={title}",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+    """Count a share, then send the reader on to the service (GET) or answer the beacon (POST)."""
+    if target not in SHARE_TARGETS:
+        raise Http404("Unknown share target.")
+    a = get_object_or_404(Article.objects.published().only("id", "title"), pk=pk)
+    record_share(a.pk, target)
+    if request.method == "POST" or target not in SHARE_DESTINATIONS:
+        return JsonResponse({"ok": True, "target": target})
+    url = quote(request.build_absolute_uri(a.get_absolute_url()), safe="")
+    return HttpResponseRedirect(SHARE_DESTINATIONS[target].format(url=url, title=quote(a.title, safe="")))
+
+
+@require_GET
+def qr(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Article.objects.published().only("id"), pk=pk)
+    response = HttpResponse(qr_svg(request.build_absolute_uri(f"/a/{pk}/")), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def creator(request: HttpRequest, handle: str) -> HttpResponse:
+    c = get_object_or_404(Creator, handle=handle)
+    ctx = base_ctx(request, creator=c)
+    page = paginate(request, Article.objects.published().by(c).newest().for_lists())
+    ctx["stream"] = [blocks.item(a) for a in page.object_list]
+    ctx["page"] = page
+    return cacheable(render(request, "web/creator.html", ctx))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return "/"
+    return target
+
+
+@require_GET
+def care(request: HttpRequest) -> HttpResponse:
+    """进入/退出关怀版: flips the care-mode cookie (and the profile setting when signed in)."""
+    turn_on = request.COOKIES.get(CARE_COOKIE) != "1"
+    if "on" in request.GET:
+        turn_on = request.GET["on"] != "0"
+    response = HttpResponseRedirect(_safe_next(request))
+    if turn_on:
+        response.set_cookie(CARE_COOKIE, "1", max_age=365 * 86400, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    user = request.user
+    if user.is_authenticated:
+        type(user).objects.filter(pk=user.pk).update(care_mode=turn_on)
+    return response
+
+
+@require_GET
+def join(request: HttpRequest) -> HttpResponse:
+    return cacheable(render(request, "web/join.html", base_ctx(request)))
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    status: dict[str, Any] = {"database": "ok", "cache": "ok", "database_vendor": connection.vendor}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - report any failure, never raise from a health check
+        status["database"] = f"error: {type(exc).__name__}"
+        healthy = False
+    try:
+        cache.set("healthz", "1", 5)
+        if cache.get("healthz") != "1":
+            raise RuntimeError("read back failed")
+    except Exception as exc:  # noqa: BLE001
+        status["cache"] = f"error: {type(exc).__name__}"
+        healthy = False
+    status["cache_backend"] = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    status["status"] = "ok" if healthy else "error"
+    return JsonResponse(status, status=200 if healthy else 503)
