@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "tidings.web",
     "tidings.api",
     "tidings.importers",
+    "tidings.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,84 @@
+"""Shared fixtures: named personas and small make_* helpers (plain ORM calls and actions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from tidings.accounts.models import User
+from tidings.articles.actions import save_article
+from tidings.articles.models import Article, Reference
+from tidings.channels.models import Channel
+from tidings.creators.models import Creator
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Each test gets its own media folder and an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def channel(slug: str) -> Channel:
+    return Channel.objects.get(slug=slug)
+
+
+def make_creator(handle: str | None = None, name: str | None = None, **kw: object) -> Creator:
+    n = next(_seq)
+    return Creator.objects.create(handle=handle or f"creator{n}", name=name or f"创作者{n}", **kw)
+
+
+def make_article(
+    creator: Creator,
+    title: str | None = None,
+    *,
+    channel_slug: str = "news",
+    body: str = "## 小标题\n\n正文第一段。\n\n正文第二段。",
+    published_at: dt.datetime | None = None,
+    publish: bool = True,
+    **kw: object,
+) -> Article:
+    n = next(_seq)
+    a = Article(
+        creator=creator,
+        channel=channel(channel_slug),
+        title=title or f"测试文章{n}",
+        summary=kw.pop("summary", f"摘要{n}"),  # type: ignore[arg-type]
+        body_md=body,
+        **kw,
+    )
+    return save_article(a, publish=publish, publish_at=published_at or timezone.now() - dt.timedelta(minutes=n))
+
+
+def make_reference(article: Article, title: str = "参考来源", source: str = "某出版社") -> Reference:
+    return Reference.objects.create(article=article, title=title, source=source, published_at=timezone.now())
+
+
+@pytest.fixture
+def writer(db) -> Creator:  # type: ignore[no-untyped-def]
+    """Li Wei, a creator with a quality badge."""
+    return make_creator("liwei", "李伟", motto="记录城市的每一次呼吸", badge=Creator.Badge.QUALITY)
+
+
+@pytest.fixture
+def other_writer(db) -> Creator:  # type: ignore[no-untyped-def]
+    return make_creator("zhangmin", "张敏", motto="科技让生活更简单")
+
+
+@pytest.fixture
+def reader(db) -> User:  # type: ignore[no-untyped-def]
+    return User.objects.create_user("reader", password="pw-reader-123")
+
+
+@pytest.fixture
+def editor(db) -> User:  # type: ignore[no-untyped-def]
+    return User.objects.create_user("editor", password="pw-editor-123", role=User.Role.EDITOR, is_staff=True)
