@@ -197,7 +197,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "tidings.lib.jinja.environment"},
+        "OPTIONS": {
+            "environment": "tidings.lib.jinja.environment",
+            "context_processors": ["tidings.web.context.site"],
+        },
     },
     {
         # The admin and django.contrib views keep Django templates.
@@ -287,3 +290,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TIDINGS_LOG_LEVEL", "WARNING")},
 }
+LOGIN_REDIRECT_URL = "/"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.generic.base import RedirectView
 
@@ -15,9 +16,14 @@ urlpatterns = [
     re_path(r"^a/(?P<pk>\d+)/(?P<slug>[-\w]+)/$", views.article, name="article-slug"),
     path("a/<int:pk>/share/<str:target>/", views.share, name="share"),
     path("a/<int:pk>/qr.svg", views.qr, name="qr"),
+    path("u/", views.creators, name="creators"),
     path("u/<slug:handle>/", views.creator, name="creator"),
+    path("u/<slug:handle>/follow/", views.follow, name="follow"),
     path("care/", views.care, name="care"),
     path("join/", views.join, name="join"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -12,24 +12,24 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
-from tidings.creators.models import Creator
+from tidings.creators.actions import follow_creator, unfollow_creator
+from tidings.creators.models import Creator, Follow
 from tidings.discovery import blocks
 from tidings.engagement.actions import SHARE_TARGETS, record_share
 from tidings.lib.qr import qr_svg
+from tidings.web.context import site_for
 from tidings.web.pagecache import CARE_COOKIE, cacheable
 
 PAGE_SIZE = 20
 
 
 def base_ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    site = blocks.site_blocks()
-    user = request.user if hasattr(request, "user") else None
-    care = request.COOKIES.get(CARE_COOKIE) == "1" or bool(user and user.is_authenticated and user.care_mode)
-    return {"site": site, "care": care, "canonical": request.build_absolute_uri(request.path), **extra}
+    return {"canonical": request.build_absolute_uri(request.path), **extra}
 
 
 def paginate(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> Page:
@@ -46,9 +46,9 @@ def paginate(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> Page:
 def home(request: HttpRequest) -> HttpResponse:
     ctx = base_ctx(request)
     page = paginate(request, Article.objects.published().newest().for_lists())
-    ctx["stream"] = [blocks.item(a) for a in page.object_list]
+    ctx["items"] = [blocks.item(a) for a in page.object_list]
     ctx["page"] = page
-    ctx["headlines"] = ctx["site"].hot[:5]
+    ctx["headlines"] = site_for(request).hot[:5]
     return cacheable(render(request, "web/home.html", ctx))
 
 
@@ -57,7 +57,7 @@ def channel(request: HttpRequest, slug: str) -> HttpResponse:
     c = get_object_or_404(Channel, slug=slug)
     ctx = base_ctx(request, channel=c)
     page = paginate(request, Article.objects.published().in_channel(c).newest().for_lists())
-    ctx["stream"] = [blocks.item(a) for a in page.object_list]
+    ctx["items"] = [blocks.item(a) for a in page.object_list]
     ctx["page"] = page
     ctx["box"] = blocks.channel_boxes([c])[0]
     ctx["channel_hot"] = blocks.hot(10, channel=c)
@@ -71,7 +71,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     ctx["canonical"] = request.build_absolute_uri(a.get_absolute_url())
     ctx["references"] = list(a.references.all())
     ctx["related"] = blocks.related(a)
-    ctx["hot"] = [i for i in ctx["site"].hot if i.id != a.pk][: blocks.HOT_SIZE]
+    ctx["hot"] = [i for i in site_for(request).hot if i.id != a.pk][: blocks.HOT_SIZE]
     ctx["recent"] = blocks.creator_recent(a)
     ctx["share_url"] = quote(ctx["canonical"], safe="")
     ctx["share_title"] = quote(a.title, safe="")
@@ -84,6 +84,7 @@ SHARE_DESTINATIONS = {
 }
 
 
+@csrf_exempt  # a share beacon only moves a counter; there is nothing for a forged request to steal
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     """Count a share, then send the reader on to the service (GET) or answer the beacon (POST)."""
@@ -110,7 +111,7 @@ def creator(request: HttpRequest, handle: str) -> HttpResponse:
     c = get_object_or_404(Creator, handle=handle)
     ctx = base_ctx(request, creator=c)
     page = paginate(request, Article.objects.published().by(c).newest().for_lists())
-    ctx["stream"] = [blocks.item(a) for a in page.object_list]
+    ctx["items"] = [blocks.item(a) for a in page.object_list]
     ctx["page"] = page
     return cacheable(render(request, "web/creator.html", ctx))
 
@@ -140,8 +141,36 @@ def care(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def creators(request: HttpRequest) -> HttpResponse:
+    """The creator platform's directory (the breadcrumb's second step)."""
+    page = paginate(request, Creator.objects.order_by("-followers_count", "handle"), 48)
+    return cacheable(render(request, "web/creators.html", base_ctx(request, page=page)))
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest, handle: str) -> HttpResponse:
+    c = get_object_or_404(Creator, handle=handle)
+    user = request.user
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return HttpResponseRedirect(f"/accounts/login/?next={quote(request.path)}")
+        if request.POST.get("action") == "unfollow":
+            unfollow_creator(user, c)
+        else:
+            follow_creator(user, c)
+        return HttpResponseRedirect(c.get_absolute_url())
+    following = user.is_authenticated and Follow.objects.filter(user=user, creator=c).exists()
+    return render(request, "web/follow.html", base_ctx(request, creator=c, following=following))
+
+
+@require_GET
 def join(request: HttpRequest) -> HttpResponse:
-    return cacheable(render(request, "web/join.html", base_ctx(request)))
+    return render(request, "web/join.html", base_ctx(request))
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return cacheable(render(request, "web/accessibility.html", base_ctx(request)))
 
 
 @require_GET

@@ -1,0 +1,84 @@
+// Enhancements only: every page works without this file.
+(function () {
+  "use strict";
+
+  function beacon(url) {
+    var token = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    if (navigator.sendBeacon) { navigator.sendBeacon(url); return; }
+    fetch(url, { method: "POST", credentials: "same-origin", headers: token ? { "X-CSRFToken": token[1] } : {} });
+  }
+
+  // WeChat QR panel: count the share when the panel is first opened.
+  document.querySelectorAll("details[data-share-beacon]").forEach(function (el) {
+    var counted = false;
+    el.addEventListener("toggle", function () {
+      if (el.open && !counted) { counted = true; beacon(el.getAttribute("data-share-beacon")); }
+    });
+  });
+
+  // Copy link: copy the URL, say so, count the share.
+  document.querySelectorAll("button[data-copy]").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var input = document.querySelector(btn.getAttribute("data-copy"));
+      if (!input) return;
+      var label = btn.textContent;
+      var done = function () {
+        btn.textContent = "已复制";
+        setTimeout(function () { btn.textContent = label; }, 2000);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
+      } else {
+        input.select();
+        try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected */ }
+      }
+      beacon(btn.getAttribute("data-share-beacon"));
+    });
+  });
+
+  // 态度原创: turn the stacked sections into an accessible tab list.
+  document.querySelectorAll("[data-tabs]").forEach(function (root) {
+    var panels = Array.prototype.slice.call(root.querySelectorAll(".tab-panel"));
+    if (panels.length < 2) return;
+    var bar = document.createElement("div");
+    bar.className = "tab-bar";
+    bar.setAttribute("role", "tablist");
+    var tabs = panels.map(function (panel, i) {
+      var heading = panel.querySelector(".tab-heading");
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = panel.id + "-tab";
+      tab.textContent = heading ? heading.textContent.trim() : String(i + 1);
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panel.id);
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      bar.appendChild(tab);
+      return tab;
+    });
+    function select(index, focus) {
+      tabs.forEach(function (tab, i) {
+        var on = i === index;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        panels[i].hidden = !on;
+      });
+      if (focus) tabs[index].focus();
+    }
+    bar.addEventListener("click", function (e) {
+      var i = tabs.indexOf(e.target.closest("[role=tab]"));
+      if (i >= 0) select(i, false);
+    });
+    bar.addEventListener("keydown", function (e) {
+      var i = tabs.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (e.key === "ArrowRight") { select((i + 1) % tabs.length, true); e.preventDefault(); }
+      if (e.key === "ArrowLeft") { select((i - 1 + tabs.length) % tabs.length, true); e.preventDefault(); }
+      if (e.key === "Home") { select(0, true); e.preventDefault(); }
+      if (e.key === "End") { select(tabs.length - 1, true); e.preventDefault(); }
+    });
+    root.insertBefore(bar, root.firstChild);
+    root.classList.add("js-tabs");
+    select(0, false);
+  });
+})();

@@ -1,0 +1,29 @@
+"""Context every reader page has: the site blocks and the care-mode flag (memoised per request)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from tidings.discovery import blocks
+from tidings.web.pagecache import CARE_COOKIE
+
+
+def site_for(request: HttpRequest) -> blocks.SiteBlocks:
+    cached = getattr(request, "_tidings_site", None)
+    if cached is None:
+        cached = blocks.site_blocks()
+        request._tidings_site = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def care_for(request: HttpRequest) -> bool:
+    if request.COOKIES.get(CARE_COOKIE) == "1":
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and getattr(user, "care_mode", False))
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {"site": site_for(request), "care": care_for(request)}
