@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import TestCase
 from django.utils import timezone
 
 from tidings.accounts.models import User
@@ -56,7 +57,9 @@ def make_article(
         body_md=body,
         **kw,
     )
-    return save_article(a, publish=publish, publish_at=published_at or timezone.now() - dt.timedelta(minutes=n))
+    # Run on-commit follow-ups (cache invalidation) as a real commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return save_article(a, publish=publish, publish_at=published_at or timezone.now() - dt.timedelta(minutes=n))
 
 
 def make_reference(article: Article, title: str = "参考来源", source: str = "某出版社") -> Reference:

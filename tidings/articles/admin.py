@@ -1,0 +1,39 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tidings.articles.actions import save_article, withdraw_article
+from tidings.articles.models import Article, Reference
+
+
+class ReferenceInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Reference
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "creator", "channel", "status", "published_at", "original", "hot_score")
+    list_filter = ("status", "channel", "original", "lang")
+    search_fields = ("title", "creator__name", "creator__handle")
+    date_hierarchy = "published_at"
+    raw_id_fields = ("creator",)
+    readonly_fields = ("views_count", "shares_count", "comments_count", "likes_count", "hot_score", "import_key")
+    inlines = [ReferenceInline]
+    list_select_related = ("creator", "channel")
+    actions = ["publish", "withdraw"]
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        # Through the action, so the body is rendered and sanitised and caches are invalidated.
+        save_article(obj, publish=obj.status == Article.Status.PUBLISHED)
+
+    @admin.action(description="发布 Publish selected articles")
+    def publish(self, request: HttpRequest, queryset: Any) -> None:
+        for article in queryset:
+            save_article(article, publish=True)
+
+    @admin.action(description="撤回 Withdraw selected articles")
+    def withdraw(self, request: HttpRequest, queryset: Any) -> None:
+        for article in queryset:
+            withdraw_article(article)
