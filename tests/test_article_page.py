@@ -309,3 +309,15 @@ def test_many_articles_do_not_add_queries(client: Client, settings, django_asser
     arts = [make_article(creators[i % 6], channel_slug=c.slug) for i, c in enumerate(Channel.objects.all()) for _ in range(3)]
     with django_assert_num_queries(10):
         client.get(arts[-1].get_absolute_url())
+
+
+def test_hostile_text_in_titles_names_and_mottos_is_printed_as_text(client: Client) -> None:
+    from tests.test_units import executable_parts, xss_payloads
+
+    payloads = xss_payloads()[::10]  # every tenth: the full corpus runs through Markdown in test_units
+    hostile = make_creator("hostile", name=payloads[0], motto=payloads[1])
+    for i, payload in enumerate(payloads):
+        a = make_article(hostile, payload, summary=payloads[-i - 1], body=payload)
+        html = client.get(a.get_absolute_url()).content.decode()
+        main = html[html.index("<main") :]
+        assert executable_parts(main) == [], payload

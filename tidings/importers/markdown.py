@@ -87,7 +87,7 @@ HTML_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNO
 ISO_HINT = "expected ISO 8601, e.g. 2024-05-01, 2024-05-01 08:30 or 2024-05-01T08:30:00+08:00"
 
 
-class ImportRejected(ValueError):
+class ImportRejectedError(ValueError):
     """A file broke a rule of the import format; `reasons` say which, for the file's author."""
 
     def __init__(self, reasons: str | list[str]) -> None:
@@ -142,11 +142,11 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportRejected(f"cannot read the file ({exc.strerror or exc})") from exc
+        raise ImportRejectedError(f"cannot read the file ({exc.strerror or exc})") from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected(
+        raise ImportRejectedError(
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
         ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -161,27 +161,27 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     lines = text.split("\n")
     first = lines[0].rstrip()
     if first == "+++":
-        raise ImportRejected("TOML front matter (+++) is not supported; write YAML between --- lines")
+        raise ImportRejectedError("TOML front matter (+++) is not supported; write YAML between --- lines")
     if first != "---":
-        raise ImportRejected("no front matter: the file must start with a line '---', the YAML keys, then '---'")
+        raise ImportRejectedError("no front matter: the file must start with a line '---', the YAML keys, then '---'")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        raise ImportRejected("the front matter is not closed: no second '---' line")
+        raise ImportRejectedError("the front matter is not closed: no second '---' line")
     try:
         data = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 2}" if mark else ""  # +1 for the opening ---, +1 as marks count from 0
-        raise ImportRejected(f"the front matter is not valid YAML{where}: {exc.problem or exc.context}") from exc
+        raise ImportRejectedError(f"the front matter is not valid YAML{where}: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
-        raise ImportRejected(f"the front matter is not valid YAML: {exc}") from exc
+        raise ImportRejectedError(f"the front matter is not valid YAML: {exc}") from exc
     except ValueError as exc:
         # PyYAML builds timestamps itself: `date: 2024-13-01` fails here, with no line number.
-        raise ImportRejected(f"the front matter holds an impossible date or value ({exc}); {ISO_HINT}") from exc
+        raise ImportRejectedError(f"the front matter holds an impossible date or value ({exc}); {ISO_HINT}") from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ImportRejected(f"the front matter must be 'key: value' lines, not a {_kind(data)}")
+        raise ImportRejectedError(f"the front matter must be 'key: value' lines, not a {_kind(data)}")
     body = "\n".join(lines[end + 1 :]).strip("\n")
     return data, body
 
@@ -199,9 +199,9 @@ def parse_date(value: object, what: str = "date") -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ImportRejected(f"{what} {value!r} is not a date: {ISO_HINT}") from None
+            raise ImportRejectedError(f"{what} {value!r} is not a date: {ISO_HINT}") from None
     else:
-        raise ImportRejected(f"{what} must be a date, not {_kind(value)}: {ISO_HINT}")
+        raise ImportRejectedError(f"{what} must be a date, not {_kind(value)}: {ISO_HINT}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
     return moment.astimezone(dt.UTC)
@@ -238,7 +238,7 @@ def check_front_matter(data: Mapping[str, Any]) -> FrontMatter:
     if data.get("date") is not None:
         try:
             front.published_at = parse_date(data["date"])
-        except ImportRejected as exc:
+        except ImportRejectedError as exc:
             errors.extend(exc.reasons)
 
     author = text("author", 40)
@@ -297,16 +297,16 @@ def check_front_matter(data: Mapping[str, Any]) -> FrontMatter:
             for i, ref in enumerate(refs):
                 try:
                     front.references.append(_reference(ref, f"references[{i}]"))
-                except ImportRejected as exc:
+                except ImportRejectedError as exc:
                     errors.extend(exc.reasons)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejectedError(errors)
     return front
 
 
 def _reference(ref: object, where: str) -> ReferenceData:
     if not isinstance(ref, dict):
-        raise ImportRejected(f"{where} must be a mapping with a title, not {_kind(ref)}")
+        raise ImportRejectedError(f"{where} must be a mapping with a title, not {_kind(ref)}")
     errors: list[str] = []
     values: dict[str, str] = {}
     for key, limit in (("title", 300), ("source", 200), ("url", 500)):
@@ -327,10 +327,10 @@ def _reference(ref: object, where: str) -> ReferenceData:
     if ref.get("date") is not None:
         try:
             published_at = parse_date(ref["date"], f"{where}.date")
-        except ImportRejected as exc:
+        except ImportRejectedError as exc:
             errors.extend(exc.reasons)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejectedError(errors)
     return ReferenceData(values["title"], values["source"], values["url"], published_at)
 
 
@@ -418,7 +418,7 @@ def rewrite_image_sources(body: str, replace: Callable[[str], str | None]) -> st
 
 
 def local_image_path(src: str, *, folder: Path, root: Path, what: str = "image") -> Path | None:
-    """The file an image src names, or None for a URL (kept as is). Raises ImportRejected.
+    """The file an image src names, or None for a URL (kept as is). Raises ImportRejectedError.
 
     `folder` is the Markdown file's directory; the file must lie inside `root` (both resolved),
     after symlinks are followed, so neither `../` nor a link can reach other files.
@@ -427,14 +427,14 @@ def local_image_path(src: str, *, folder: Path, root: Path, what: str = "image")
         return None
     relative = unquote(urlsplit(src).path)
     if not relative:
-        raise ImportRejected(f"{what} {src!r}: the path is empty")
+        raise ImportRejectedError(f"{what} {src!r}: the path is empty")
     if relative.startswith(("/", "\\")):
-        raise ImportRejected(f"{what} {src}: absolute paths are not allowed; use a path relative to the file")
+        raise ImportRejectedError(f"{what} {src}: absolute paths are not allowed; use a path relative to the file")
     target = (folder / relative).resolve()
     if not target.is_relative_to(root):
-        raise ImportRejected(f"{what} {src}: the path leads outside {root}")
+        raise ImportRejectedError(f"{what} {src}: the path leads outside {root}")
     if not target.is_file():
-        raise ImportRejected(f"{what} {src}: file not found ({target})")
+        raise ImportRejectedError(f"{what} {src}: file not found ({target})")
     return target
 
 
@@ -502,7 +502,7 @@ class MarkdownImporter:
         self._keys: dict[str, Path] = {}
 
     def import_file(self, path: Path, root: Path | None = None) -> Imported:
-        """Import one file completely or not at all; raises ImportRejected naming the reasons.
+        """Import one file completely or not at all; raises ImportRejectedError naming the reasons.
 
         `root` bounds where relative image paths may lead (default: the file's folder).
         """
@@ -539,7 +539,7 @@ class MarkdownImporter:
         for src, what in named:
             try:
                 found = local_image_path(src, folder=folder, root=root, what=what)
-            except ImportRejected as exc:
+            except ImportRejectedError as exc:
                 errors.extend(exc.reasons)
                 continue
             if found is not None:
@@ -547,20 +547,20 @@ class MarkdownImporter:
                 pictures.setdefault(found, _Picture(found, f"{what} {unquote(src)}"))
         errors.extend(_html_images(scan))
         if errors:
-            raise ImportRejected(errors)
+            raise ImportRejectedError(errors)
 
         written: list[Path] = []
         try:
             for picture in pictures.values():
                 try:
                     _process(picture)
-                except ImportRejected as exc:
+                except ImportRejectedError as exc:
                     errors.extend(exc.reasons)
                     continue
                 if picture.processed:
                     written.extend(picture.processed.written)
             if errors:
-                raise ImportRejected(errors)
+                raise ImportRejectedError(errors)
             with transaction.atomic():
                 result = self._write(
                     front, body, scan, key=key, source=source, channel=channel, channel_name=channel_name or "",
@@ -642,10 +642,10 @@ def _process(picture: _Picture) -> None:
     try:
         if picture.path.stat().st_size > MAX_BYTES:
             # Checked before reading, so a huge file is never loaded into memory.
-            raise ImportRejected(f"{name}: larger than the {MAX_BYTES // 1_000_000} MB limit")
+            raise ImportRejectedError(f"{name}: larger than the {MAX_BYTES // 1_000_000} MB limit")
         data = picture.path.read_bytes()
     except OSError as exc:
-        raise ImportRejected(f"{name}: cannot read ({exc.strerror or exc})") from exc
+        raise ImportRejectedError(f"{name}: cannot read ({exc.strerror or exc})") from exc
     digest = hashlib.sha256(data).hexdigest()
     row = Image.objects.filter(sha256=digest).first()
     if row is not None and (Path(settings.MEDIA_ROOT) / row.path).is_file():
@@ -654,7 +654,7 @@ def _process(picture: _Picture) -> None:
     try:
         picture.processed = process_image(data, name=name)
     except ImageRejected as exc:
-        raise ImportRejected(str(exc)) from exc
+        raise ImportRejectedError(str(exc)) from exc
 
 
 def _image_row(picture: _Picture) -> Image:

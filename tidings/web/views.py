@@ -16,6 +16,7 @@ from django.views.static import serve as static_serve
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.creators.actions import follow_creator, unfollow_creator
@@ -137,7 +138,7 @@ def care(request: HttpRequest) -> HttpResponse:
         response.delete_cookie(CARE_COOKIE, samesite="Lax")
     user = request.user
     if user.is_authenticated:
-        type(user).objects.filter(pk=user.pk).update(care_mode=turn_on)
+        User.objects.filter(pk=user.pk).update(care_mode=turn_on)
     return response
 
 

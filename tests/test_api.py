@@ -1,0 +1,95 @@
+"""The read API (/api/v1/) and its OpenAPI schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.conftest import make_article, make_reference
+from tidings.articles.actions import withdraw_article
+from tidings.articles.models import Article
+from tidings.creators.models import Creator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def articles(writer: Creator, other_writer: Creator) -> list[Article]:
+    now = timezone.now()
+    made = [
+        make_article(writer if i % 2 else other_writer, f"接口文章{i}", channel_slug="tech" if i % 3 else "sports",
+                     published_at=now - dt.timedelta(hours=i))
+        for i in range(25)
+    ]  # fmt: skip
+    make_reference(made[0], "技术报告", "研究院")
+    return made
+
+
+def test_articles_are_listed_newest_first_with_counts(client: Client, articles: list[Article]) -> None:
+    body = client.get("/api/v1/articles").json()
+    assert body["count"] == 25 and body["page"] == 1 and len(body["items"]) == 20
+    first = body["items"][0]
+    assert first["title"] == "接口文章0" and first["url"] == f"/a/{articles[0].pk}/"
+    assert first["creator"] == {"handle": "zhangmin", "name": "张敏", "url": "/u/zhangmin/"}
+    assert first["channel"]["slug"] == "sports"
+    assert set(first["counts"]) == {"views", "shares", "comments", "likes"}
+    times = [i["published_at"] for i in body["items"]]
+    assert times == sorted(times, reverse=True)
+    assert body["next"] == "/api/v1/articles?page_size=20&page=2" and body["previous"] is None
+    page2 = client.get(body["next"]).json()
+    assert [i["title"] for i in page2["items"]] == [f"接口文章{i}" for i in range(20, 25)]
+
+
+def test_articles_filter_by_channel_and_creator(client: Client, articles: list[Article]) -> None:
+    assert client.get("/api/v1/articles?channel=sports").json()["count"] == 9
+    assert client.get("/api/v1/articles?creator=liwei").json()["count"] == 12
+
+
+def test_bad_paging_is_a_clear_400(client: Client, articles: list[Article]) -> None:
+    response = client.get("/api/v1/articles?page=0")
+    assert response.status_code == 400 and "page" in response.json()["detail"]
+    assert client.get("/api/v1/articles?page_size=1000").status_code == 400
+    assert client.get("/api/v1/articles?page=abc").status_code == 422
+
+
+def test_one_article_has_body_and_references(client: Client, articles: list[Article]) -> None:
+    body = client.get(f"/api/v1/articles/{articles[0].pk}").json()
+    assert "<h2>小标题</h2>" in body["body_html"]
+    assert body["references"][0]["title"] == "技术报告" and body["references"][0]["source"] == "研究院"
+
+
+def test_unpublished_articles_are_404(client: Client, articles: list[Article]) -> None:
+    withdraw_article(articles[1])
+    assert client.get(f"/api/v1/articles/{articles[1].pk}").status_code == 404
+    assert client.get("/api/v1/articles/999999").status_code == 404
+    assert client.get("/api/v1/articles").json()["count"] == 24
+
+
+def test_hot_and_related(client: Client, articles: list[Article]) -> None:
+    hot = client.get("/api/v1/hot").json()["items"]
+    assert len(hot) == 20 and hot[0]["title"] == "接口文章0"
+    assert len(client.get("/api/v1/hot?limit=5&channel=sports").json()["items"]) == 5
+    assert client.get("/api/v1/hot?channel=nope").status_code == 404
+    related = client.get(f"/api/v1/articles/{articles[0].pk}/related").json()["items"]
+    ids = [r["id"] for r in related]
+    assert articles[0].pk not in ids and len(ids) == 8
+
+
+def test_the_api_and_the_page_agree_on_related(client: Client, articles: list[Article]) -> None:
+    a = articles[3]
+    api_titles = [r["title"] for r in client.get(f"/api/v1/articles/{a.pk}/related").json()["items"]]
+    html = client.get(a.get_absolute_url()).content.decode()
+    related = html[html.index('id="related-h"') : html.index('id="hot-h"')]
+    positions = [related.index(f">{t}</a>") for t in api_titles]
+    assert positions == sorted(positions)
+
+
+def test_the_openapi_schema_describes_every_endpoint(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/hot", "/api/v1/articles/{article_id}/related"):
+        assert path in schema["paths"], path
+    assert "404" in schema["paths"]["/api/v1/articles/{article_id}"]["get"]["responses"]

@@ -1,0 +1,163 @@
+"""Small pure pieces: settings parsing, the hot formula, Markdown sanitising, image intake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from PIL import Image as PILImage
+
+from tidings.discovery.ranking import TAU_SECONDS, engagement, hot_score
+from tidings.lib.images import ImageRejected, process_image
+from tidings.lib.markup import plain_text, render_markdown
+from tidings.settings import database_from_url, env_bool
+
+
+def test_database_urls_parse_for_sqlite_and_postgresql(tmp_path: Path) -> None:
+    assert database_from_url("", tmp_path)["NAME"] == str(tmp_path / "tidings.sqlite3")
+    assert database_from_url("sqlite:////srv/t/db.sqlite3", tmp_path)["NAME"] == "/srv/t/db.sqlite3"
+    assert database_from_url("sqlite:///rel/db.sqlite3", tmp_path)["NAME"] == "rel/db.sqlite3"
+    pg = database_from_url("postgresql://u:p%40ss@db.local:5433/news?sslmode=require", tmp_path)
+    assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
+        "django.db.backends.postgresql", "news", "u", "p@ss", "db.local", "5433",
+    )  # fmt: skip
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    with pytest.raises(ImproperlyConfigured, match="mysql"):
+        database_from_url("mysql://x/y", tmp_path)
+
+
+def test_boolean_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIDINGS_X", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="TIDINGS_X"):
+        env_bool("TIDINGS_X", False)
+    monkeypatch.setenv("TIDINGS_X", "on")
+    assert env_bool("TIDINGS_X", False) is True
+
+
+def test_hot_score_trades_tenfold_engagement_for_tau_of_freshness() -> None:
+    t = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    later = t + dt.timedelta(seconds=TAU_SECONDS)
+    assert hot_score(t, 1000) == pytest.approx(hot_score(later, 100))
+    assert hot_score(t, 0) == hot_score(t, 1)  # no engagement is not negative infinity
+    assert engagement(views=10, shares=1, comments=1, likes=1) == 10 + 5 + 3 + 2
+    assert hot_score(None, 100) == 0.0
+
+
+def test_markdown_headings_keep_a_single_h1_and_links_get_rel() -> None:
+    html = render_markdown("# 大标题\n\n## 小标题\n\n#### 更小\n\n[外站](https://example.com) [本站](/a/1/)")
+    assert "<h1" not in html and "<h2>大标题</h2>" in html and "<h4>更小</h4>" in html
+    assert '<a href="https://example.com" rel="nofollow ugc noopener">外站</a>' in html
+    assert '<a href="/a/1/">本站</a>' in html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[x](javascript:alert(1))",
+        '<a href="jAvAsCrIpT:alert(1)">x</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+        '<svg onload="alert(1)"><circle/></svg>',
+        '<p style="background:url(javascript:alert(1))">x</p>',
+        '<iframe src="https://evil.example"></iframe>',
+        "![x](javascript:alert(1))",
+        '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    ],
+)
+def test_hostile_markup_is_neutralised(hostile: str) -> None:
+    html = render_markdown(f"前文\n\n{hostile}\n\n后文")
+    assert executable_parts(html) == []
+    assert "前文" in html
+
+
+class _Scan(HTMLParser):
+    """Collects anything a browser could execute: script-ish tags, on* handlers, bad URLs, styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "iframe", "object", "embed", "svg", "math", "style", "link", "meta", "base", "form"}:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            v = (value or "").strip().lower()
+            if name.startswith("on") or name == "style":
+                self.found.append(f"{tag}[{name}]")
+            if name in {"href", "src", "srcset", "action", "formaction", "xlink:href"} and (
+                v.startswith(("javascript:", "data:", "vbscript:"))
+            ):
+                self.found.append(f"{tag}[{name}={v[:20]}]")
+
+
+def executable_parts(html: str) -> list[str]:
+    scan = _Scan()
+    scan.feed(html)
+    return scan.found
+
+
+def test_plain_text_strips_tags() -> None:
+    assert plain_text("<b>李伟</b><script>x()</script> & 朋友") == "李伟 & 朋友"
+
+
+def jpeg_with_exif(size: tuple[int, int] = (1200, 800)) -> bytes:
+    img = PILImage.new("RGB", size, (200, 120, 40))
+    exif = PILImage.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def test_images_are_reencoded_without_exif_and_upright(settings, tmp_path: Path) -> None:
+    out = process_image(jpeg_with_exif(), name="photo.jpg")
+    assert [v["w"] for v in out.variants] == [480, 800]  # rotated: 800 wide, 1200 high
+    assert (out.width, out.height) == (800, 1200)
+    for v in out.variants:
+        for key in ("jpg", "webp"):
+            with PILImage.open(Path(settings.MEDIA_ROOT) / str(v[key])) as saved:
+                assert not saved.getexif(), f"EXIF survived in {v[key]}"
+
+
+def test_fake_and_oversized_images_are_rejected_with_reasons() -> None:
+    with pytest.raises(ImageRejected, match="not a readable image"):
+        process_image(b"this is just text pretending to be a jpeg", name="fake.jpg")
+    with pytest.raises(ImageRejected, match="limit is 20 MB"):
+        process_image(b"\0" * (21 * 1024 * 1024), name="huge.jpg")
+    with pytest.raises(ImageRejected, match="empty"):
+        process_image(b"", name="empty.png")
+
+
+def test_a_decompression_bomb_is_rejected_before_decoding() -> None:
+    # A 20,000 × 20,000 PNG compresses to a few hundred KB but would need 1.2 GB to decode.
+    buf = io.BytesIO()
+    PILImage.new("1", (20_000, 20_000)).save(buf, "PNG")
+    with pytest.raises(ImageRejected, match="too many pixels|megapixels"):
+        process_image(buf.getvalue(), name="bomb.png")
+
+
+XSS_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "xss-payloads.txt"
+
+
+def xss_payloads() -> list[str]:
+    if not XSS_CORPUS.exists():
+        message = f"XSS corpus not found at {XSS_CORPUS} (it lives in ../shared/data beside the checkout)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message + ": the hostile-input corpus test did NOT run")
+    return [line for line in XSS_CORPUS.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+
+
+def test_the_xss_corpus_leaves_nothing_executable_in_bodies_or_plain_fields() -> None:
+    payloads = xss_payloads()
+    assert len(payloads) > 300
+    for payload in payloads:
+        assert executable_parts(render_markdown(payload)) == [], payload
+        assert executable_parts(render_markdown(f"段落 {payload} 段落")) == [], payload
