@@ -25,6 +25,7 @@ channels must exist, or be created with --create-channels, which names them by s
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.conf import settings
+from django.utils.text import slugify
 
 from tidings.articles.models import Article
 from tidings.importers.markdown import rewrite_image_sources
@@ -108,11 +110,15 @@ def front_matter(article: Article, *, cover: str = "") -> dict[str, Any]:
 def render_file(data: dict[str, Any], body: str) -> str:
     # Dates are strings already, so YAML quotes them and the importer parses them itself.
     yaml_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
-    return f"---\n{yaml_text}---\n\n{body.strip()}\n"
+    # Only blank lines are trimmed: leading spaces can be Markdown (an indented code block).
+    return f"---\n{yaml_text}---\n\n{body.strip(chr(10))}\n"
 
 
-def file_name(article: Article) -> str:
-    return f"{article.pk}-{article.slug}.md" if article.slug else f"{article.pk}.md"
+def file_path(article: Article) -> Path:
+    """`<channel-slug>/<id>-<slug>.md`; slugified again because nothing here may name a path."""
+    channel = slugify(article.channel.slug) or f"channel-{article.channel_id}"
+    slug = slugify(article.slug)
+    return Path(channel) / (f"{article.pk}-{slug}.md" if slug else f"{article.pk}.md")
 
 
 class _MediaCopier:
@@ -128,12 +134,22 @@ class _MediaCopier:
         if not source.is_relative_to(self.media_root) or not source.is_file():
             self.summary.missing_media.append(f"{article.get_absolute_url()}: {media_path}")
             return None
-        target = folder / IMAGES_FOLDER / source.name
+        name = source.name
+        target = folder / IMAGES_FOLDER / name
+        if target.exists() and not _same_bytes(source, target):
+            # Our variants are named by content hash; other media may share a base name.
+            digest = hashlib.sha1(media_path.encode(), usedforsecurity=False).hexdigest()[:8]
+            name = f"{source.stem}-{digest}{source.suffix}"
+            target = folder / IMAGES_FOLDER / name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             self.summary.images += 1
-        return f"{IMAGES_FOLDER}/{source.name}"
+        return f"{IMAGES_FOLDER}/{name}"
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 def export_articles(
@@ -157,7 +173,8 @@ def export_articles(
     media_url = settings.MEDIA_URL
     total = articles.count()
     for n, article in enumerate(articles.iterator(chunk_size=200), 1):
-        channel_folder = folder / article.channel.slug
+        target = folder / file_path(article)
+        channel_folder = target.parent
         channel_folder.mkdir(parents=True, exist_ok=True)
 
         def relative(src: str, channel_folder: Path = channel_folder, article: Article = article) -> str | None:
@@ -169,7 +186,7 @@ def export_articles(
         cover = (copier.copy(article.cover, channel_folder, article) or "") if article.cover else ""
         claim_identity(article)
         text = render_file(front_matter(article, cover=cover), body)
-        (channel_folder / file_name(article)).write_text(text, encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
         summary.articles += 1
         if progress:
             progress(n, total)

@@ -1,4 +1,4 @@
-"""Markdown files with YAML front matter → articles (the Import format contract, docs/DESIGN.md).
+"""Markdown files with YAML front matter → articles (DESIGN.md, Contracts: "Import format").
 
 One file is one article, imported completely or not at all:
 
@@ -9,13 +9,14 @@ One file is one article, imported completely or not at all:
 3. in one transaction create what is missing (channel, creator, Image rows), write the article
    and its references through tidings.articles.actions.save_article.
 If step 2 or 3 fails, the files step 2 wrote are deleted and the transaction rolls back.
+Step 1 reports every problem it finds, not just the first, so one run shows what to fix.
 
 Front matter keys (Hugo/Jekyll-compatible; unknown keys are ignored, as those tools do):
 
 - `title` (required), `summary`: text; markup is dropped.
 - `date`: ISO 8601 date or date-time, as a YAML timestamp or a string. No zone → the site's zone
-  (settings.TIME_ZONE); a bare date is 00:00 there. Missing → now for a new article, the
-  current date for one being re-imported (so a re-import never bumps it to the top).
+  (settings.TIME_ZONE); a bare date is 00:00 there. Missing → now for a new article, and
+  the article's own date on a re-import (so re-importing never bumps it to the top).
   A date in the future schedules the article: it is published but hidden until then.
 - `author`: a creator handle (letters, digits, `-`, `_`; at most 40). A missing creator is
   created, named `author_name` (or the handle). An existing creator keeps their name: a file
@@ -39,7 +40,10 @@ beside the file; `../` may climb only up to the import root (the directory named
 line, or the file's own folder when a file was named). Absolute paths are refused; URLs with a
 scheme (https://…) or `//host/…` are kept as they are. Each local image becomes an Image row (one
 per content hash) and its path is rewritten to MEDIA_URL + Image.path, so the page renders a
-responsive <picture>. HTML `<img>` tags with local paths are refused (they would not render).
+responsive <picture>. Bytes already in the library (the same file, or one of our own variant
+files as `tidings export` copies them) reuse their Image instead of being encoded again. HTML
+`<img>` tags with local paths are refused (they would not render). The image rules of
+tidings.lib.images apply (JPEG, PNG, WebP or GIF; at most 20 MB and 40 megapixels).
 """
 
 from __future__ import annotations
@@ -82,6 +86,7 @@ LATIN = re.compile(r"[A-Za-z]")
 REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 # Where a link destination may start: inline `](` and reference definitions `[label]:`.
 DESTINATION_START = re.compile(r"\]\(|^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:", re.MULTILINE)
+VARIANT_NAME = re.compile(r"^([0-9a-f]{20})-\d+\.jpg$")  # how tidings.lib.images names JPEG variants
 HTML_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
 ISO_HINT = "expected ISO 8601, e.g. 2024-05-01, 2024-05-01 08:30 or 2024-05-01T08:30:00+08:00"
@@ -181,7 +186,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ImportRejectedError(f"the front matter must be 'key: value' lines, not a {_kind(data)}")
+        raise ImportRejectedError(f"the front matter must be 'key: value' lines, not {_kind(data)}")
     body = "\n".join(lines[end + 1 :]).strip("\n")
     return data, body
 
@@ -209,10 +214,18 @@ def parse_date(value: object, what: str = "date") -> dt.datetime:
 
 def check_front_matter(data: Mapping[str, Any]) -> FrontMatter:
     """Check every known key's type and limits; all problems are reported together."""
+    front, errors = _checked(data)
+    if errors:
+        raise ImportRejectedError(errors)
+    return front
+
+
+def _checked(data: Mapping[str, Any]) -> tuple[FrontMatter, list[str]]:
+    """The front matter with every bad value left at its default, and what was wrong."""
     errors: list[str] = []
 
-    def text(key: str, limit: int, value: object = None) -> str:
-        value = data.get(key) if value is None else value
+    def text(key: str, limit: int) -> str:
+        value = data.get(key)
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -299,9 +312,7 @@ def check_front_matter(data: Mapping[str, Any]) -> FrontMatter:
                     front.references.append(_reference(ref, f"references[{i}]"))
                 except ImportRejectedError as exc:
                     errors.extend(exc.reasons)
-    if errors:
-        raise ImportRejectedError(errors)
-    return front
+    return front, errors
 
 
 def _reference(ref: object, where: str) -> ReferenceData:
@@ -335,7 +346,7 @@ def _reference(ref: object, where: str) -> ReferenceData:
 
 
 def _kind(value: object) -> str:
-    names = {dict: "mapping", list: "list", str: "text", bool: "true/false", int: "number", float: "number"}
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
     return "nothing" if value is None else names.get(type(value), type(value).__name__)
 
 
@@ -508,11 +519,11 @@ class MarkdownImporter:
         """
         path = Path(path)
         source = path.resolve()
-        folder = source.parent
+        folder = path.parent.resolve()  # images are beside the file as named, even if it is a link
         root = Path(root).resolve() if root is not None else folder
         data, body = split_front_matter(read_text(path))
-        front = check_front_matter(data)
-        errors: list[str] = []
+        # Everything that can be checked without writing is, so one run shows all of a file's problems.
+        front, errors = _checked(data)
 
         key = f"slug:{front.slug}" if front.slug else f"path:{source}"
         if len(key) > 500:
@@ -646,15 +657,32 @@ def _process(picture: _Picture) -> None:
         data = picture.path.read_bytes()
     except OSError as exc:
         raise ImportRejectedError(f"{name}: cannot read ({exc.strerror or exc})") from exc
-    digest = hashlib.sha256(data).hexdigest()
-    row = Image.objects.filter(sha256=digest).first()
-    if row is not None and (Path(settings.MEDIA_ROOT) / row.path).is_file():
-        picture.existing = row  # re-imports skip re-encoding what they already have
-        return
+    picture.existing = _library_image(data, picture.path.name)
+    if picture.existing is not None:
+        return  # re-imports (and exports imported back) skip re-encoding what the library has
     try:
         picture.processed = process_image(data, name=name)
     except ImageRejected as exc:
         raise ImportRejectedError(str(exc)) from exc
+
+
+def _library_image(data: bytes, file_name: str) -> Image | None:
+    """The Image these bytes already are: the same source file, or one of its variant files.
+
+    Variant files are named `<first 20 hex of the sha256>-<width>.jpg`; an export copies them
+    under that name, so importing the export back into this site finds the original Image.
+    """
+    media = Path(settings.MEDIA_ROOT)
+    row = Image.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
+    if row is not None and (media / row.path).is_file():
+        return row
+    if match := VARIANT_NAME.match(file_name):
+        for row in Image.objects.filter(sha256__startswith=match.group(1)):
+            for variant in row.variants:
+                path = media / str(variant["jpg"])
+                if path.name == file_name and path.is_file() and path.read_bytes() == data:
+                    return row
+    return None
 
 
 def _image_row(picture: _Picture) -> Image:
