@@ -90,6 +90,11 @@ def test_the_api_and_the_page_agree_on_related(client: Client, articles: list[Ar
 def test_the_openapi_schema_describes_every_endpoint(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    for path in ("/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/hot", "/api/v1/articles/{article_id}/related"):
+    for path in (
+        "/api/v1/articles",
+        "/api/v1/articles/{article_id}",
+        "/api/v1/hot",
+        "/api/v1/articles/{article_id}/related",
+    ):
         assert path in schema["paths"], path
     assert "404" in schema["paths"]["/api/v1/articles/{article_id}"]["get"]["responses"]

@@ -67,7 +67,7 @@ def test_it_shows_the_thirteen_elements_in_spec_order(client: Client, story: Art
     markers = [
         'class="breadcrumb"',  # 1
         'href="/join/">申请入驻',  # 2
-        "<h1 id=\"article-title\">城市更新让老街区焕发新活力</h1>",  # 3
+        '<h1 id="article-title">城市更新让老街区焕发新活力</h1>',  # 3
         'class="meta-creator" href="/u/liwei/">李伟',
         "2026-03-01 12:05:06",
         'class="meta-channel" href="/c/news/">头条',
@@ -128,16 +128,16 @@ def test_related_never_shows_the_article_itself_or_unpublished_ones(
     assert related.count("<li") == 8  # topped up from other channels
 
 
-def test_hot_list_is_never_empty_on_an_old_site_and_never_lists_the_article(
-    client: Client, writer: Creator
-) -> None:
+def test_hot_list_is_never_empty_on_an_old_site_and_never_lists_the_article(client: Client, writer: Creator) -> None:
     long_ago = timezone.now() - dt.timedelta(days=200)
     old = [make_article(writer, f"旧闻{i}", published_at=long_ago - dt.timedelta(hours=i)) for i in range(3)]
     html = client.get(old[0].get_absolute_url()).content.decode()
     hot = html[html.index('id="hot-h"') : html.index('class="block creator-card"')]
     assert "旧闻1" in hot and "旧闻2" in hot
     assert "旧闻0" not in hot
-    assert re.search(r'<span class="source">李伟</span> <time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</time>', hot)
+    assert re.search(
+        r'<span class="source">李伟</span> <time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</time>', hot
+    )
 
 
 def test_hot_list_ranks_by_engagement_and_recency(client: Client, writer: Creator) -> None:
@@ -184,8 +184,12 @@ def test_channel_boxes_put_live_picks_first_and_drop_expired_ones(
     client: Client, writer: Creator, story: Article, site: dict[str, Article]
 ) -> None:
     sports = Channel.objects.get(slug="sports")
-    pinned = make_article(writer, "编辑推荐的体育稿", channel_slug="sports", published_at=timezone.now() - dt.timedelta(days=9))
-    expired = make_article(writer, "过期推荐", channel_slug="sports", published_at=timezone.now() - dt.timedelta(days=9))
+    pinned = make_article(
+        writer, "编辑推荐的体育稿", channel_slug="sports", published_at=timezone.now() - dt.timedelta(days=9)
+    )
+    expired = make_article(
+        writer, "过期推荐", channel_slug="sports", published_at=timezone.now() - dt.timedelta(days=9)
+    )
     Pick.objects.create(channel=sports, article=pinned)
     Pick.objects.create(channel=sports, article=expired, expires_at=timezone.now() - dt.timedelta(minutes=1))
     html = client.get(story.get_absolute_url()).content.decode()
@@ -213,7 +217,7 @@ def test_body_images_are_responsive_with_alt_text(client: Client, writer: Creato
     PILImage.new("RGB", (1200, 800), (30, 90, 160)).save(buf, "JPEG")
     p = process_image(buf.getvalue(), name="harbour.jpg")
     img = Image.objects.create(sha256=p.sha256, path=p.path, width=p.width, height=p.height, variants=p.variants)
-    a = make_article(writer, "港口清晨", body=f"开头。\n\n![清晨的港口](/media/{img.path} \"港口一景\")\n\n结尾。")
+    a = make_article(writer, "港口清晨", body=f'开头。\n\n![清晨的港口](/media/{img.path} "港口一景")\n\n结尾。')
     html = client.get(a.get_absolute_url()).content.decode()
     assert '<source type="image/webp" srcset="/media/img/' in html
     assert 'alt="清晨的港口"' in html and 'width="1200" height="800"' in html
@@ -306,7 +310,11 @@ def test_many_articles_do_not_add_queries(client: Client, settings, django_asser
     settings.PAGE_CACHE_SECONDS = 0
     settings.BLOCK_CACHE_SECONDS = 0
     creators = [make_creator() for _ in range(6)]
-    arts = [make_article(creators[i % 6], channel_slug=c.slug) for i, c in enumerate(Channel.objects.all()) for _ in range(3)]
+    arts = [
+        make_article(creators[i % 6], channel_slug=c.slug)
+        for i, c in enumerate(Channel.objects.all())
+        for _ in range(3)
+    ]
     with django_assert_num_queries(10):
         client.get(arts[-1].get_absolute_url())
 

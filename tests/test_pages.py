@@ -55,7 +55,7 @@ def test_channel_page_shows_its_box_and_stream(client: Client, many: list[Articl
 
 def test_creator_page_lists_all_articles_with_pagination(client: Client, many: list[Article], writer: Creator) -> None:
     html = client.get("/u/liwei/").content.decode()
-    assert "<h1 id=\"profile-h\">李伟</h1>" in html and "往期回顾" in html and "全部" in html
+    assert '<h1 id="profile-h">李伟</h1>' in html and "往期回顾" in html and "全部" in html
     assert "<dt>文章数</dt><dd>45</dd>" in html
     assert "第44篇" in client.get("/u/liwei/?page=3").content.decode()
     assert client.get("/u/nobody/").status_code == 404
@@ -162,7 +162,9 @@ def test_editors_admin_pages_load(client: Client, many: list[Article], url: str)
     assert client.get(url).status_code == 200
 
 
-def test_editing_in_the_admin_renders_and_invalidates(client: Client, many: list[Article], django_capture_on_commit_callbacks) -> None:
+def test_editing_in_the_admin_renders_and_invalidates(
+    client: Client, many: list[Article], django_capture_on_commit_callbacks
+) -> None:
     admin = User.objects.create_superuser("boss", "boss@example.com", "pw-boss-123")
     a = many[0]
     assert client.get(a.get_absolute_url())["X-Cache"] == "MISS"

@@ -47,7 +47,9 @@ def database_from_url(url: str, data_dir: Path) -> dict[str, object]:
         if path.startswith("/"):
             path = path[1:]
         if not path:
-            raise ImproperlyConfigured("DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:////srv/tidings/db.sqlite3")
+            raise ImproperlyConfigured(
+                "DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:////srv/tidings/db.sqlite3"
+            )
         return sqlite_database(Path(path))
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
@@ -94,7 +96,6 @@ HTTPS = env_bool("TIDINGS_HTTPS", False)
 DATA_DIR = Path(env_str("TIDINGS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"
-
 
 
 def secret_key(data_dir: Path) -> str:

@@ -102,9 +102,7 @@ class Article(models.Model):
             models.Index(fields=["channel", "status", "-published_at"], name="article_channel_newest"),
             models.Index(fields=["creator", "status", "-published_at"], name="article_creator_newest"),
             # 态度原创 tabs.
-            models.Index(
-                fields=["channel", "-published_at"], name="article_originals", condition=Q(original=True)
-            ),
+            models.Index(fields=["channel", "-published_at"], name="article_originals", condition=Q(original=True)),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +132,9 @@ class Reference(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Image(models.Model):

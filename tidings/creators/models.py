@@ -56,3 +56,6 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "creator"], name="follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.creator_id}"

@@ -97,12 +97,7 @@ def _top_per_channel(base: Q, channel_ids: list[int], order: tuple[str, ...], pe
     if not channel_ids:
         return {}
     subqueries = [
-        Q(
-            pk__in=Article.objects.published()
-            .filter(base, channel_id=cid)
-            .order_by(*order)
-            .values("pk")[:per]
-        )
+        Q(pk__in=Article.objects.published().filter(base, channel_id=cid).order_by(*order).values("pk")[:per])
         for cid in channel_ids
     ]
     grouped: dict[int, list[Article]] = defaultdict(list)

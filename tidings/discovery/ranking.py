@@ -50,5 +50,7 @@ def bump(counter: str, by: int = 1) -> dict[str, object]:
     new = old + Value(WEIGHTS[counter] * by)
     return {
         counter: F(counter) + by,
-        "hot_score": F("hot_score") - Log(10, Greatest(Value(1.0), old * 1.0)) + Log(10, Greatest(Value(1.0), new * 1.0)),
+        "hot_score": F("hot_score")
+        - Log(10, Greatest(Value(1.0), old * 1.0))
+        + Log(10, Greatest(Value(1.0), new * 1.0)),
     }

@@ -63,9 +63,9 @@ def process_image(data: bytes, *, name: str = "image") -> ProcessedImage:
             f"{name}: {width}×{height} is {width * height / 1e6:.0f} megapixels; the limit is {MAX_PIXELS // 1_000_000}."
         )
     try:
-        image = PILImage.open(io.BytesIO(data))
-        image.load()
-        image = ImageOps.exif_transpose(image) or image
+        opened = PILImage.open(io.BytesIO(data))
+        opened.load()
+        image: PILImage.Image = ImageOps.exif_transpose(opened) or opened
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageRejected(f"{name}: the image data is damaged and cannot be decoded.") from exc
 

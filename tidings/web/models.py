@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 
-DEFAULT_NOTICE_ZH = "特别声明：本文为 Tidings 号作者上传并发布，仅代表该作者观点。Tidings 仅提供信息发布平台和信息存储空间服务。"
+DEFAULT_NOTICE_ZH = (
+    "特别声明：本文为 Tidings 号作者上传并发布，仅代表该作者观点。Tidings 仅提供信息发布平台和信息存储空间服务。"
+)
 DEFAULT_NOTICE_EN = (
     "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
     "Tidings Hao, which is a social media platform and merely provides information storage services."

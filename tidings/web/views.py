@@ -10,11 +10,12 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.static import serve as static_serve
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.static import serve as static_serve
 
 from tidings.accounts.models import User
 from tidings.articles.models import Article
@@ -193,17 +194,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001
         status["cache"] = f"error: {type(exc).__name__}"
         healthy = False
-    status["cache_backend"] = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    status["cache_backend"] = str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1]
     status["status"] = "ok" if healthy else "error"
     return JsonResponse(status, status=200 if healthy else 503)
 
 
 @require_GET
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded images, for single-process set-ups; behind nginx, nginx serves /media/ itself.
 
     File names carry a content hash, so they can be cached for a year.
     """
-    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = static_serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
