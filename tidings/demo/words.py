@@ -10,7 +10,7 @@ Template slots (filled by tidings.demo.text):
     {n} {vn} {v} {a} {d}  generic noun / verbal noun / verb / adjective / adverb (jieba, Chinese)
     {noun} {adj} {verb} {adv} {group}  generic English words
     {place} {person} {role}  a city, a person's name, a job title
-    {num} {big} {pct} {month} {year}  numbers
+    {num} {big} {pct} {month} {monthname} {year}  numbers and dates (month names in English)
 A digit after a slot name asks for another, different value of the same kind ({n2}, {group2}).
 """
 
@@ -46,8 +46,7 @@ TOPICS: dict[str, tuple[Topic, ...]] = {
         _t(
             "防汛救灾",
             "flood relief",
-            "防汛 暴雨 汛期 水位 堤防 应急响应 转移安置 抢险队伍 气象预警 山洪 水库 排涝 救援物资 灾后重建 "
-            "巡堤查险",
+            "防汛 暴雨 汛期 水位 堤防 应急响应 转移安置 抢险队伍 气象预警 山洪 水库 排涝 救援物资 灾后重建 巡堤查险",
             "flood control, heavy rain, water levels, evacuation, emergency response, levees, relief supplies",
         ),
         _t(
@@ -76,8 +75,7 @@ TOPICS: dict[str, tuple[Topic, ...]] = {
         _t(
             "足球联赛",
             "football league",
-            "中超 联赛 主场 客场 进球 射门 门将 前锋 积分榜 转会窗口 主教练 球迷 点球 绝杀 后防线 青训 赛季 "
-            "保级",
+            "中超 联赛 主场 客场 进球 射门 门将 前锋 积分榜 转会窗口 主教练 球迷 点球 绝杀 后防线 青训 赛季 保级",
             "football league, home game, goals, goalkeeper, striker, league table, transfer window, fans",
         ),
         _t(
@@ -142,15 +140,13 @@ TOPICS: dict[str, tuple[Topic, ...]] = {
         _t(
             "房地产",
             "property market",
-            "楼市 房价 住房公积金 房贷利率 新房 二手房 成交量 开发商 保障性住房 首付比例 库存 租赁市场 "
-            "交付 城中村改造",
+            "楼市 房价 住房公积金 房贷利率 新房 二手房 成交量 开发商 保障性住房 首付比例 库存 租赁市场 交付 城中村改造",
             "housing market, home prices, mortgage rates, developers, affordable housing, rentals, completions",
         ),
         _t(
             "消费市场",
             "consumer spending",
-            "消费 社会消费品零售总额 以旧换新 夜经济 餐饮 线上购物 促销 消费券 客流 商圈 服务消费 假日经济 "
-            "首发经济",
+            "消费 社会消费品零售总额 以旧换新 夜经济 餐饮 线上购物 促销 消费券 客流 商圈 服务消费 假日经济 首发经济",
             "consumer spending, retail sales, trade-in schemes, shopping districts, promotions, holiday spending",
         ),
         _t(
@@ -197,8 +193,7 @@ TOPICS: dict[str, tuple[Topic, ...]] = {
         _t(
             "自动驾驶",
             "autonomous driving",
-            "自动驾驶 智能驾驶 激光雷达 辅助驾驶 城市领航 高精地图 传感器 自动泊车 路测 无人出租车 车路协同 "
-            "接管率",
+            "自动驾驶 智能驾驶 激光雷达 辅助驾驶 城市领航 高精地图 传感器 自动泊车 路测 无人出租车 车路协同 接管率",
             "autonomous driving, lidar, driver assistance, sensors, robotaxi, road tests, parking assist",
         ),
         _t(
@@ -483,7 +478,7 @@ SENTENCES = (
     "{role}{person}表示，{k}的关键在于{n}，“{k2}做得好不好，最终要看{n2}有没有真正改善”。",
     "从数据看，{k}相关指标同比增长{pct}，其中{k2}的贡献最为{a}。",
     "不少业内人士认为，{k}已经从{n}阶段进入{vn}阶段。",
-    "这意味着，{k2}不再只是{n}问题，也关系到{n2}和{vn}。",
+    "这意味着，{k2}不再只是一个{n}话题，也关系到{n2}和{vn}。",
     "在{k}方面，{place}的做法是先{v}{n}，再{v2}{k2}。",
     "记者在现场看到，{k}和{k2}已成为不少人讨论的话题。",
     "{k}带来的变化是{a}的：{n}在调整，{k2}也在调整。",
@@ -492,12 +487,12 @@ SENTENCES = (
     "有观点认为，{k}的{vn}需要更多耐心，不能只看短期{n}。",
     "{month}月以来，{k}的热度持续上升，{k2}相关话题多次登上热搜。",
     "对于普通人来说，{k}最直接的影响体现在{n}和{k2}上。",
-    "与此同时，{k3}也在{d}{v}{n}的{vn}方式。",
+    "与此同时，{k3}也在{d}改变{n}与{vn}的关系。",
     "数据显示，截至{month}月底，{place}{k}相关{n}已达{big}。",
     "“我们更看重{k}的长期价值。”{person}说。",
     "值得注意的是，{k2}的{vn}并非一帆风顺，{n}和{n2}仍是{a}的难题。",
     "业内普遍预计，未来{num}个月，{k}仍将保持{a}的势头。",
-    "{k}之所以受到重视，一个重要原因是它与{n}{d}相关。",
+    "{k}之所以受到重视，一个重要原因是它与{n}密切相关。",
     "在{person}看来，{k}和{k2}应该放在一起考虑。",
     "这一变化的背后，是{n}、{n2}与{k}之间的{vn}。",
     "今年{month}月，{place}发布了关于{k}的{num}条措施，重点是{v}{k2}。",
@@ -581,8 +576,8 @@ TITLES_EN = (
     "{K}: what the {adj} {noun} means for {k2}",
     "How {place} is rethinking {k}",
     "{num} things to know about {k}",
-    "{K} gathers pace as {k2} comes into focus",
-    "Why {k} matters more than ever",
+    "Momentum builds for {k}, with {k2} in focus",
+    "Why {k} deserves a closer look",
     "Inside {place}'s push on {k}",
     "From {k} to {k2}: notes from {place}",
     "The {adj} story behind {k}",
@@ -597,31 +592,31 @@ SUBHEADINGS_EN = (
     "Questions about {k}",
 )
 SENTENCES_EN = (
-    "In {place}, {k} has moved from a niche topic to a {adj} {noun} for many {group}.",
+    "In {place}, the debate about {k} has moved from a niche topic to a {adj} {noun} for many {group}.",
     "Officials say the next step is to {verb} {k2} without losing sight of the {noun}.",
     "Figures released in {monthname} suggest that interest in {k} rose by {pct} over the past year.",
     '"We want to {verb} {k} in a way that people can actually feel," said {person}, a {role} in {place}.',
     "The change has been {adv} felt by {group} and {group2} alike.",
     "Critics argue that {k2} still lacks a {adj} {noun}.",
-    "For now, {k} remains a {adj} {noun} rather than a finished story.",
+    "For now, the story of {k} is far from finished.",
     "Much depends on whether {k2} can keep pace with {k3}.",
     "Several {group} told us that {k} had changed how they think about the {noun}.",
     "The debate over {k} is not new, but it has become {adv} urgent.",
-    "One {role} put it simply: {k} works when {k2} works.",
-    "About {pct} of those surveyed said {k2} was their main concern.",
+    "One {role} put it simply: progress on {k} depends on progress on {k2}.",
+    "About {pct} of those surveyed named {k2} as their main concern.",
     "Supporters point to {k} as a {adj} example of a {noun} done well.",
-    "{K} is also reshaping the {noun} around {k2}.",
+    "The push on {k} is also reshaping the {noun} around {k2}.",
     "The first phase focused on {k}; the second will look at {k2}.",
     "Over the past {num} years, {k} has gone through a {adj} period of change.",
     "Local {group} have {adv} begun to {verb} their own {noun}.",
     "That leaves a {adj} question: who pays for {k2}?",
-    "There are signs that {k} is entering a more {adj} phase.",
-    "Still, {k3} is likely to stay on the agenda for months to come.",
+    "There are signs that work on {k} is entering a more {adj} phase.",
+    "Still, the question of {k3} is likely to stay on the agenda for months to come.",
     "Behind the numbers lies a {adj} {noun} about {k}.",
     "In {place}, a pilot scheme linking {k} and {k2} has reached {big} people.",
     "Experts recommend pairing {k} with a {adj} {noun} and regular reviews.",
     "What happens next will {adv} shape the {noun} for {group}.",
-    "{K} does not stand alone; it is tied to {k2} and to the everyday {noun} of {group}.",
+    "None of this stands alone: work on {k} ties into {k2} and into the everyday {noun} of {group}.",
     "Since {monthname}, {place} has published {num} measures on {k}, most of them about {k2}.",
 )
 CLOSINGS_EN = (
@@ -637,7 +632,7 @@ LIST_ITEMS_EN = (
     "**{K}**: the point most {group} mention first.",
 )
 QUOTES_EN = (
-    '"{K} is not something you fix in a year, and {k2} needs even more patience."',
+    '"You do not fix {k} in a year; {k2} will take even more patience."',
     '"If we get {k} right, {group} will notice."',
 )
 REFERENCE_TITLES_EN = (
