@@ -117,6 +117,7 @@ def main() -> None:
     wrk = need("wrk", "wrk")
     nginx = need("nginx", "nginx-light")
     work = Path(tempfile.mkdtemp(prefix="tidings-bench-"))
+    work.chmod(0o755)  # nginx workers (www-data) read the static copy from here
     env = {**os.environ, "TIDINGS_DATA_DIR": str(work / "data"), "TIDINGS_LOG_LEVEL": "ERROR"}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
@@ -139,6 +140,27 @@ def main() -> None:
     article_id = int(probe.stdout.strip().splitlines()[-1])
 
     servers: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        run_benchmark(args, work, env, wrk, nginx, article_id, servers)
+    finally:
+        for proc in servers.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in servers.values():
+            proc.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run_benchmark(
+    args: argparse.Namespace,
+    work: Path,
+    env: dict[str, str],
+    wrk: str,
+    nginx: str,
+    article_id: int,
+    servers: dict[str, subprocess.Popen[bytes]],
+) -> None:
     modes = {
         # name: (port, page cache seconds, block cache seconds)
         "cold": (8301, "0", "0"),  # every block from the database on every request
@@ -173,6 +195,7 @@ http {{
 }}
 """)
     nginx_proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"])
+    servers["nginx"] = nginx_proc
     wait_http(f"http://127.0.0.1:8304/a/{article_id}/")
 
     targets = [
@@ -188,35 +211,31 @@ http {{
         ("home, anonymous page cache", servers["cached"].pid, "http://127.0.0.1:8303/"),
     ]
     results: dict[str, list[dict[str, float]]] = {t[0]: [] for t in targets}
-    try:
-        for _name, _, url in targets:  # warm-up: templates compiled, caches filled
-            subprocess.run([wrk, "-t2", "-c8", "-d3s", url], capture_output=True)
-        for r in range(args.rounds):
-            for name, pid, url in targets:
-                pids = tree(pid)
-                before = cpu_seconds(pids)
-                out = subprocess.run(
-                    [wrk, "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s", "--latency", url],
-                    capture_output=True, text=True, check=True,
-                ).stdout  # fmt: skip
-                used = cpu_seconds(pids) - before
-                row = parse_wrk(out)
-                row["cpu_ms_per_req"] = used * 1000 / max(1, row["requests"])
-                row["server_cores"] = used / args.duration
-                results[name].append(row)
-                print(
-                    f"round {r + 1}: {name}: {row['rps']:.0f} rps, {row['cpu_ms_per_req']:.3f} ms CPU/req",
-                    file=sys.stderr,
-                )
-        memory = {}
-        for name, proc in servers.items():
-            workers = [p for p in tree(proc.pid) if p != proc.pid]
-            memory[name] = [memory_mib(p) for p in workers]
-    finally:
-        for proc in [*servers.values(), nginx_proc]:
-            proc.send_signal(signal.SIGTERM)
-        for proc in [*servers.values(), nginx_proc]:
-            proc.wait(timeout=30)
+    for _name, _, url in targets:  # warm-up: templates compiled, caches filled
+        subprocess.run([wrk, "-t2", "-c8", "-d3s", url], capture_output=True)
+    for r in range(args.rounds):
+        for name, pid, url in targets:
+            pids = tree(pid)
+            before = cpu_seconds(pids)
+            out = subprocess.run(
+                [wrk, "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s", "--latency", url],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            used = cpu_seconds(pids) - before
+            row = parse_wrk(out)
+            row["cpu_ms_per_req"] = used * 1000 / max(1, row["requests"])
+            row["server_cores"] = used / args.duration
+            results[name].append(row)
+            print(
+                f"round {r + 1}: {name}: {row['rps']:.0f} rps, {row['cpu_ms_per_req']:.3f} ms CPU/req",
+                file=sys.stderr,
+            )
+    memory = {}
+    for name, proc in servers.items():
+        if name == "nginx":
+            continue
+        workers = [p for p in tree(proc.pid) if p != proc.pid]
+        memory[name] = [memory_mib(p) for p in workers]
 
     print(f"\nArticle /a/{article_id}/ ({len(article_html):,} bytes), {args.articles} demo articles, "
           f"gunicorn sync × {args.workers}, wrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} rounds (medians)\n")  # fmt: skip
@@ -244,8 +263,6 @@ http {{
         "memory_mib": memory,
     }
     (out_dir / f"pages-{stamp}.json").write_text(json.dumps(record, indent=2))
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from tidings.channels.models import Channel
@@ -13,6 +12,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     """The read vocabulary: every page, feed, API endpoint and job starts from these names."""
 
     def published(self) -> ArticleQuerySet:
+        """Public now. tidings.discovery.blocks states the same condition in SQL."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def in_channel(self, channel: Channel | int) -> ArticleQuerySet:
@@ -101,8 +101,6 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_newest"),
             models.Index(fields=["channel", "status", "-published_at"], name="article_channel_newest"),
             models.Index(fields=["creator", "status", "-published_at"], name="article_creator_newest"),
-            # 态度原创 tabs.
-            models.Index(fields=["channel", "-published_at"], name="article_originals", condition=Q(original=True)),
         ]
 
     def __str__(self) -> str:
