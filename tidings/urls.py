@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
 from tidings.web import views
+from tidings.web.feeds import ArticleSitemap, ChannelFeed, ChannelSitemap, CreatorFeed, CreatorSitemap, SiteFeed
 
 admin.site.site_header = "Tidings 编辑后台"
 admin.site.site_title = "Tidings"
@@ -24,6 +26,16 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("feed.xml", SiteFeed(), name="feed"),
+    path("c/<slug:slug>/feed.xml", ChannelFeed(), name="channel-feed"),
+    path("u/<slug:handle>/feed.xml", CreatorFeed(), name="creator-feed"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"articles": ArticleSitemap, "channels": ChannelSitemap, "creators": CreatorSitemap}},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,109 @@
+"""Atom feeds for the site, each channel and each creator, and the sitemap."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from tidings.articles.models import Article, ArticleQuerySet
+from tidings.channels.models import Channel
+from tidings.creators.models import Creator
+
+FEED_SIZE = 30
+
+
+class SiteFeed(Feed):  # type: ignore[type-arg]
+    feed_type = Atom1Feed
+
+    def link(self, obj: object = None) -> str:
+        return "/"
+
+    def title(self, obj: object = None) -> str:
+        from django.conf import settings
+
+        return str(settings.SITE_NAME)
+
+    def subtitle(self, obj: object = None) -> str:
+        return "最新文章 Latest articles"
+
+    def articles(self, obj: object) -> ArticleQuerySet:
+        return Article.objects.published()
+
+    def items(self, obj: object = None) -> list[Article]:
+        return list(self.articles(obj).newest().select_related("creator", "channel")[:FEED_SIZE])
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.summary or item.title
+
+    def item_author_name(self, item: Article) -> str:
+        return item.creator.name
+
+    def item_pubdate(self, item: Article) -> dt.datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: Article) -> dt.datetime:
+        return item.updated_at
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [item.channel.name]
+
+
+class ChannelFeed(SiteFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Channel:  # type: ignore[override]
+        return get_object_or_404(Channel, slug=slug)
+
+    def title(self, obj: object = None) -> str:
+        return f"{obj} - {super().title()}"
+
+    def link(self, obj: object = None) -> str:
+        return obj.get_absolute_url() if isinstance(obj, Channel) else "/"
+
+    def articles(self, obj: object) -> ArticleQuerySet:
+        return Article.objects.published().in_channel(obj)  # type: ignore[arg-type]
+
+
+class CreatorFeed(SiteFeed):
+    def get_object(self, request: HttpRequest, handle: str) -> Creator:  # type: ignore[override]
+        return get_object_or_404(Creator, handle=handle)
+
+    def title(self, obj: object = None) -> str:
+        return f"{obj} - {super().title()}"
+
+    def link(self, obj: object = None) -> str:
+        return obj.get_absolute_url() if isinstance(obj, Creator) else "/"
+
+    def articles(self, obj: object) -> ArticleQuerySet:
+        return Article.objects.published().by(obj)  # type: ignore[arg-type]
+
+
+class ArticleSitemap(Sitemap):  # type: ignore[type-arg]
+    changefreq = "daily"
+    limit = 5000
+
+    def items(self) -> ArticleQuerySet:
+        return Article.objects.published().order_by("-published_at", "-id").only("id", "updated_at")
+
+    def lastmod(self, item: Article) -> dt.datetime:
+        return item.updated_at
+
+
+class ChannelSitemap(Sitemap):  # type: ignore[type-arg]
+    changefreq = "hourly"
+
+    def items(self) -> list[Channel]:
+        return list(Channel.objects.all())
+
+
+class CreatorSitemap(Sitemap):  # type: ignore[type-arg]
+    changefreq = "daily"
+
+    def items(self) -> list[Creator]:
+        return list(Creator.objects.order_by("handle").only("id", "handle"))
