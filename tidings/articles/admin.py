@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from tidings.articles.actions import save_article, withdraw_article
@@ -10,6 +11,8 @@ from tidings.articles.models import Article, Reference
 class ReferenceInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Reference
     extra = 0
+    # A bare "example.com" means https (Django 6's default, set explicitly for 5.2).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Article)
