@@ -182,7 +182,8 @@ MIDDLEWARE = [
     "tidings.web.pagecache.AnonymousPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware yet: the interface speaks TIDINGS_LANGUAGE. When English and Traditional
+    # catalogs land, add it back and key the page cache by the negotiated language.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -27,4 +27,5 @@ def local_date(value: dt.datetime | None) -> str:
 
 
 def iso(value: dt.datetime | None) -> str:
-    return value.astimezone(site_zone()).isoformat() if value else ""
+    """For <time datetime="…">: ISO 8601 as stored (UTC)."""
+    return value.isoformat() if value else ""
