@@ -133,7 +133,7 @@ def main() -> None:
         [*tidings, "shell", "-c",
          "from tidings.articles.models import Article\n"
          "from django.db.models.functions import Length\n"
-         "qs = Article.objects.published().annotate(n=Length('body_html')).order_by('n')\n"
+         "qs = Article.objects.published().annotate(n=Length('body_html')).order_by('n', 'pk')\n"
          "print(qs[qs.count() // 2].pk)"],
         env=env, check=True, cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip

@@ -40,6 +40,7 @@ def test_home_paginates_and_rejects_pages_past_the_end(client: Client, many: lis
     latest = page2[page2.index('id="latest-h"') : page2.index('class="pager"')]
     assert "第20篇" in latest and "第19篇</a>" not in latest and "第40篇" not in latest
     assert 'rel="prev" href="/?page=1"' in page2 and 'rel="next" href="/?page=3"' in page2
+    assert '<link rel="canonical" href="http://testserver/?page=2">' in page2
     assert client.get("/?page=99").status_code == 404
     assert client.get("/?page=abc").status_code == 200  # a broken page number shows page 1
 

@@ -35,22 +35,27 @@ def base_ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {"canonical": request.build_absolute_uri(request.path), **extra}
 
 
-def paginate(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> Page:
+def paginate(request: HttpRequest, qs: Any, ctx: dict[str, Any], size: int = PAGE_SIZE) -> Page:
+    """The requested page (a malformed number means page 1; past the end is 404), put in ctx
+    with a self-referencing canonical URL for pages after the first."""
     paginator = Paginator(qs, size)
     try:
-        return paginator.page(request.GET.get("page") or 1)
+        page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
-        return paginator.page(1)
+        page = paginator.page(1)
     except EmptyPage:
         raise Http404("No such page.") from None
+    ctx["page"] = page
+    if page.number > 1:
+        ctx["canonical"] = request.build_absolute_uri(f"{request.path}?page={page.number}")
+    return page
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     ctx = base_ctx(request)
-    page = paginate(request, Article.objects.published().newest().for_lists())
+    page = paginate(request, Article.objects.published().newest().for_lists(), ctx)
     ctx["items"] = [blocks.item(a) for a in page.object_list]
-    ctx["page"] = page
     ctx["headlines"] = site_for(request).hot[:5]
     return cacheable(render(request, "web/home.html", ctx))
 
@@ -59,9 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def channel(request: HttpRequest, slug: str) -> HttpResponse:
     c = get_object_or_404(Channel, slug=slug)
     ctx = base_ctx(request, channel=c)
-    page = paginate(request, Article.objects.published().in_channel(c).newest().for_lists())
+    page = paginate(request, Article.objects.published().in_channel(c).newest().for_lists(), ctx)
     ctx["items"] = [blocks.item(a) for a in page.object_list]
-    ctx["page"] = page
     ctx["box"] = blocks.channel_boxes([c])[0]
     ctx["channel_hot"] = blocks.hot(10, channel=c)
     return cacheable(render(request, "web/channel.html", ctx))
@@ -76,8 +80,6 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     ctx["related"] = blocks.related(a)
     ctx["hot"] = [i for i in site_for(request).hot if i.id != a.pk][: blocks.HOT_SIZE]
     ctx["recent"] = blocks.creator_recent(a)
-    ctx["share_url"] = quote(ctx["canonical"], safe="")
-    ctx["share_title"] = quote(a.title, safe="")
     return cacheable(render(request, "web/article.html", ctx))
 
 
@@ -113,9 +115,8 @@ def qr(request: HttpRequest, pk: int) -> HttpResponse:
 def creator(request: HttpRequest, handle: str) -> HttpResponse:
     c = get_object_or_404(Creator, handle=handle)
     ctx = base_ctx(request, creator=c)
-    page = paginate(request, Article.objects.published().by(c).newest().for_lists())
+    page = paginate(request, Article.objects.published().by(c).newest().for_lists(), ctx)
     ctx["items"] = [blocks.item(a) for a in page.object_list]
-    ctx["page"] = page
     return cacheable(render(request, "web/creator.html", ctx))
 
 
@@ -146,8 +147,9 @@ def care(request: HttpRequest) -> HttpResponse:
 @require_GET
 def creators(request: HttpRequest) -> HttpResponse:
     """The creator platform's directory (the breadcrumb's second step)."""
-    page = paginate(request, Creator.objects.order_by("-followers_count", "handle"), 48)
-    return cacheable(render(request, "web/creators.html", base_ctx(request, page=page)))
+    ctx = base_ctx(request)
+    paginate(request, Creator.objects.order_by("-followers_count", "handle"), ctx, 48)
+    return cacheable(render(request, "web/creators.html", ctx))
 
 
 @require_http_methods(["GET", "POST"])
