@@ -56,29 +56,32 @@ class SiteFeed(Feed):  # type: ignore[type-arg]
         return [item.channel.name]
 
 
-class ChannelFeed(SiteFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Channel:  # type: ignore[override]
-        return get_object_or_404(Channel, slug=slug)
+class _ObjectFeed(SiteFeed):
+    """The feed of one channel or creator: `model` found by `lookup`, articles by `narrow`."""
+
+    model: type[Channel] | type[Creator]
+    lookup: str
+
+    def get_object(self, request: HttpRequest, **kwargs: str) -> Channel | Creator:  # type: ignore[override]
+        found: Channel | Creator = get_object_or_404(self.model, **{self.lookup: kwargs[self.lookup]})
+        return found
 
     def title(self, obj: object = None) -> str:
         return f"{obj} - {super().title()}"
 
     def link(self, obj: object = None) -> str:
-        return obj.get_absolute_url() if isinstance(obj, Channel) else "/"
+        return obj.get_absolute_url() if isinstance(obj, Channel | Creator) else "/"
+
+
+class ChannelFeed(_ObjectFeed):
+    model, lookup = Channel, "slug"
 
     def articles(self, obj: object) -> ArticleQuerySet:
         return Article.objects.published().in_channel(obj)  # type: ignore[arg-type]
 
 
-class CreatorFeed(SiteFeed):
-    def get_object(self, request: HttpRequest, handle: str) -> Creator:  # type: ignore[override]
-        return get_object_or_404(Creator, handle=handle)
-
-    def title(self, obj: object = None) -> str:
-        return f"{obj} - {super().title()}"
-
-    def link(self, obj: object = None) -> str:
-        return obj.get_absolute_url() if isinstance(obj, Creator) else "/"
+class CreatorFeed(_ObjectFeed):
+    model, lookup = Creator, "handle"
 
     def articles(self, obj: object) -> ArticleQuerySet:
         return Article.objects.published().by(obj)  # type: ignore[arg-type]
