@@ -57,14 +57,13 @@ class SiteFeed(Feed):  # type: ignore[type-arg]
 
 
 class _ObjectFeed(SiteFeed):
-    """The feed of one channel or creator: `model` found by `lookup`, articles by `narrow`."""
+    """The feed of one channel or creator: `model` found by `lookup`, articles by `articles()`."""
 
     model: type[Channel] | type[Creator]
     lookup: str
 
     def get_object(self, request: HttpRequest, **kwargs: str) -> Channel | Creator:  # type: ignore[override]
-        found: Channel | Creator = get_object_or_404(self.model, **{self.lookup: kwargs[self.lookup]})
-        return found
+        return get_object_or_404(self.model._default_manager.all(), **{self.lookup: kwargs[self.lookup]})
 
     def title(self, obj: object = None) -> str:
         return f"{obj} - {super().title()}"
