@@ -88,3 +88,11 @@ def reader(db) -> User:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def editor(db) -> User:  # type: ignore[no-untyped-def]
     return User.objects.create_user("editor", password="pw-editor-123", role=User.Role.EDITOR, is_staff=True)
+
+
+@pytest.fixture
+def spec_channels(transactional_db: None) -> None:  # type: ignore[no-untyped-def]
+    """Transactional tests start from a flushed database: put the spec's channels back."""
+    from tidings.demo.generator import spec_channels as restore
+
+    restore()

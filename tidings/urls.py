@@ -24,6 +24,7 @@ urlpatterns = [
     path("care/", views.care, name="care"),
     path("join/", views.join, name="join"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("accessibility/set/", views.accessibility_set, name="accessibility-set"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("feed.xml", SiteFeed(), name="feed"),

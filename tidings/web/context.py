@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from tidings.discovery import blocks
+from tidings.web.a11y import COOKIE as A11Y_COOKIE
+from tidings.web.a11y import Prefs
 from tidings.web.pagecache import CARE_COOKIE
 
 
@@ -25,5 +27,9 @@ def care_for(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated and getattr(user, "care_mode", False))
 
 
+def a11y_for(request: HttpRequest) -> Prefs:
+    return Prefs.parse(request.COOKIES.get(A11Y_COOKIE))
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site": site_for(request), "care": care_for(request)}
+    return {"site": site_for(request), "care": care_for(request), "a11y": a11y_for(request)}

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 
 GENERATION_KEY = "site:generation"
 CARE_COOKIE = "tidings_care"
+A11Y_COOKIE = "tidings_a11y"  # tidings.web.a11y.COOKIE
 _ATTR = "_tidings_page_cache"
 KEPT_HEADERS = (
     "Content-Type",
@@ -54,6 +55,7 @@ def _key(request: HttpRequest, gen: object) -> str:
             request.get_host(),
             request.get_full_path(),
             request.COOKIES.get(CARE_COOKIE, ""),
+            request.COOKIES.get(A11Y_COOKIE, ""),
             request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
             str(gen or 0),
         )

@@ -25,7 +25,8 @@ from tidings.creators.models import Creator, Follow
 from tidings.discovery import blocks
 from tidings.engagement.actions import SHARE_TARGETS, record_share
 from tidings.lib.qr import qr_svg
-from tidings.web.context import site_for
+from tidings.web import a11y
+from tidings.web.context import a11y_for, site_for
 from tidings.web.pagecache import CARE_COOKIE, cacheable
 
 PAGE_SIZE = 20
@@ -171,6 +172,18 @@ def follow(request: HttpRequest, handle: str) -> HttpResponse:
 @require_GET
 def join(request: HttpRequest) -> HttpResponse:
     return render(request, "web/join.html", base_ctx(request))
+
+
+@require_GET
+def accessibility_set(request: HttpRequest) -> HttpResponse:
+    """The toolbar without JavaScript: apply one button's change, remember it, go back."""
+    prefs = a11y.apply_form(a11y_for(request), {k: str(v) for k, v in request.GET.items()})
+    response = HttpResponseRedirect(_safe_next(request))
+    if prefs.is_default:
+        response.delete_cookie(a11y.COOKIE, samesite="Lax")
+    else:
+        response.set_cookie(a11y.COOKIE, prefs.serialize(), max_age=365 * 86400, samesite="Lax")
+    return response
 
 
 @require_GET
