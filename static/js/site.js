@@ -52,6 +52,17 @@
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-controls", panel.id);
       panel.setAttribute("role", "tabpanel");
+      // The tab now names the panel; its hidden heading link leaves the tab order, and a visible
+      // link to the channel takes its place at the end of the panel.
+      var link = heading && heading.querySelector("a");
+      if (link) {
+        link.tabIndex = -1;
+        var more = document.createElement("a");
+        more.className = "tab-more";
+        more.href = link.getAttribute("href");
+        more.textContent = "更多" + link.textContent.trim() + "原创 ›";
+        panel.appendChild(more);
+      }
       panel.setAttribute("aria-labelledby", tab.id);
       bar.appendChild(tab);
       return tab;
