@@ -215,3 +215,44 @@ def test_read_aloud_highlights_each_sentence_in_turn(browser, live_server, write
     wait_until(page, "document.getElementById('tts-status').textContent.includes('朗读完毕')")
     assert page.evaluate("document.querySelector('.article-body a').getAttribute('href')") == "/u/liwei/"
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("spec_channels")
+def test_the_toolbar_and_the_join_flow_work_by_keyboard_alone(browser, live_server, writer: Creator) -> None:  # type: ignore[no-untyped-def]
+    make_article(writer, "键盘用户的文章")
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/join/")
+
+    def tab_to(selector: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    # Open the toolbar from the header link, enlarge the text with the keyboard, then reset.
+    tab_to("#a11y-open")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#a11y-toolbar")
+    assert page.evaluate("document.activeElement.dataset.a11y") == "text-up"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    assert "a11y-t-125" in page.evaluate("document.documentElement.className")
+    assert "125%" in page.inner_text("[data-a11y-scale]")
+    tab_to('[data-a11y="reset"]')
+    page.keyboard.press("Enter")
+    assert "a11y-t" not in page.evaluate("document.documentElement.className")
+    tab_to('[data-a11y="close"]')
+    page.keyboard.press("Enter")
+    assert not page.is_visible("#a11y-toolbar")
+    assert page.evaluate("document.activeElement.id") == "a11y-open"  # focus goes back to the opener
+
+    # 申请入驻: from the join page to the sign-in form, by keyboard.
+    tab_to('a[href="/accounts/login/?next=/join/"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/accounts/login/?next=/join/")
+    tab_to("#id_username")
+    page.close()
