@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,42 +36,30 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+from _site import (
+    CHROME_ARGS,
+    CHROMIUM,
+    MEDIAN_CHINESE_ARTICLE,
+    ROOT,
+    build_demo_site,
+    cleanup,
+    ensure_chromium,
+    free_port,
+    start_gunicorn,
+    stop_servers,
+    wait_http,
+)
+
 LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
 LIGHTHOUSE_BIN = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_VERSION = "12.2.3"
-CHROMIUM = "/usr/bin/chromium"
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROME_FLAGS = ["--headless=new", *CHROME_ARGS]
 CATEGORIES = {"accessibility": "a11y", "best-practices": "bp", "seo": "seo", "performance": "perf"}
 CARE_COOKIE = "tidings_care=1"
 CARE_BODY = re.compile(r"<body\b[^>]*\bclass=\"[^\"]*\bcare\b")
 PAGE_KEYS = ["home", "channel", "article", "creator", "creators", "join", "accessibility", "login"]
 RUN_TIMEOUT = 300  # seconds per Lighthouse run
 ATTEMPTS = 3  # Lighthouse runs per page and mode before giving up
-
-
-def ensure_chromium() -> str:
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing chromium …", file=sys.stderr)
-        aptenv = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=aptenv)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=aptenv)
-        if Path(CHROMIUM).exists():
-            return CHROMIUM
-    sys.exit(f"error: {CHROMIUM} is missing: apt-get install chromium (as root)")
 
 
 def installed_lighthouse() -> str | None:
@@ -99,57 +86,10 @@ def ensure_lighthouse() -> str:
     return str(LIGHTHOUSE_BIN)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def fetch(url: str, cookie: str | None = None, timeout: float = 30) -> str:
     req = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return str(r.read().decode("utf-8", "replace"))
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
-
-
-def build_site(work: Path) -> tuple[dict[str, str], int, str]:
-    """A fresh demo site in work/data: (environment, article id, creator handle)."""
-    env = {**os.environ, "TIDINGS_DATA_DIR": str(work / "data"), "TIDINGS_LOG_LEVEL": "ERROR"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    tidings = [PY, "-m", "tidings.cli"]
-    print(f"data dir {work}; building the demo site …", file=sys.stderr)
-    subprocess.run([*tidings, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*tidings, "demo", "--articles", "120", "--creators", "12", "--seed", "1"],
-                   env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
-    subprocess.run([*tidings, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    # The article: a published Chinese article with references (a cover too, when one has it),
-    # median by body length among those; the creator page is that article's author's.
-    probe = subprocess.run(
-        [*tidings, "shell", "-c",
-         "from django.db.models import Count\n"
-         "from django.db.models.functions import Length\n"
-         "from tidings.articles.models import Article\n"
-         "qs = Article.objects.published().filter(lang='zh-Hans').annotate(r=Count('references'))\n"
-         "qs = qs.filter(r__gt=0).annotate(n=Length('body_html')).order_by('n', 'pk')\n"
-         "qs = qs.exclude(cover='') if qs.exclude(cover='').exists() else qs\n"
-         "a = qs[qs.count() // 2]\n"
-         "print(a.pk, a.creator.handle)"],
-        env=env, check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    article_id, handle = probe.stdout.strip().splitlines()[-1].split()
-    return env, int(article_id), handle
 
 
 def page_paths(article_id: int, handle: str) -> dict[str, str]:
@@ -280,29 +220,19 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tidings-audit-"))
     server: subprocess.Popen[bytes] | None = None
     try:
-        env, article_id, handle = build_site(work)
+        # The article: a published Chinese article with references (a cover too, when one has it),
+        # median by body length among those; the creator page is that article's author's.
+        site = build_demo_site(work, articles=120, creators=12, seed=1, pick=MEDIAN_CHINESE_ARTICLE)
+        article_id, handle = site.article_id, site.handle
         port = free_port()
-        server = subprocess.Popen(
-            [PY, "-m", "gunicorn", "tidings.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2",
-             "--control-socket", str(work / "g.ctl")],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(work / "gunicorn.log").open("wb"),
-        )  # fmt: skip
+        server = start_gunicorn(site, port, workers=2, log=work / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/healthz")
         paths = page_paths(article_id, handle)
         audit(args, lighthouse, base, {p: paths[p] for p in pages}, modes, presets, work, article_id, handle)
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if args.keep:
-            print(f"kept {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        stop_servers(server)
+        cleanup(work, args.keep)
 
 
 def audit(

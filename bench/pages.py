@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -29,24 +28,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+from _site import ROOT, DemoSite, HttpTimeout, build_demo_site, need, start_gunicorn, stop_servers, wait_http
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def need(tool: str, package: str) -> str:
-    path = shutil.which(tool) or (f"/usr/sbin/{tool}" if Path(f"/usr/sbin/{tool}").exists() else None)
-    if path:
-        return path
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print(f"installing {package} …", file=sys.stderr)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", package],
-            check=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-        return shutil.which(tool) or f"/usr/sbin/{tool}"
-    sys.exit(f"error: {tool} is missing: apt-get install {package}")
 
 
 def tree(pid: int) -> list[int]:
@@ -79,18 +63,6 @@ def memory_mib(pid: int) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
-def wait_http(url: str, timeout: float = 60) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"error: {url} did not answer in {timeout:.0f} s")
-
-
 def parse_wrk(out: str) -> dict[str, float]:
     def ms(text: str) -> float:
         value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
@@ -118,49 +90,28 @@ def main() -> None:
     nginx = need("nginx", "nginx-light")
     work = Path(tempfile.mkdtemp(prefix="tidings-bench-"))
     work.chmod(0o755)  # nginx workers (www-data) read the static copy from here
-    env = {**os.environ, "TIDINGS_DATA_DIR": str(work / "data"), "TIDINGS_LOG_LEVEL": "ERROR"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    tidings = [PY, "-m", "tidings.cli"]
-    print(f"data dir {work}; creating {args.articles} demo articles …", file=sys.stderr)
-    subprocess.run([*tidings, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*tidings, "demo", "--articles", str(args.articles), "--creators", "40", "--seed", "1"],
-                   env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
-    subprocess.run([*tidings, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-
-    # The article to measure: the published article whose body length is the median.
-    probe = subprocess.run(
-        [*tidings, "shell", "-c",
-         "from tidings.articles.models import Article\n"
-         "from django.db.models.functions import Length\n"
-         "qs = Article.objects.published().annotate(n=Length('body_html')).order_by('n', 'pk')\n"
-         "print(qs[qs.count() // 2].pk)"],
-        env=env, check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    article_id = int(probe.stdout.strip().splitlines()[-1])
+    # The article to measure: the published article whose body length is the median (the default pick).
+    site = build_demo_site(work, args.articles, creators=40, seed=1, doing=f"creating {args.articles} demo articles")
 
     servers: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        run_benchmark(args, work, env, wrk, nginx, article_id, servers)
+        run_benchmark(args, site, wrk, nginx, servers)
+    except HttpTimeout as exc:
+        sys.exit(f"error: {exc}")
     finally:
-        for proc in servers.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in servers.values():
-            proc.wait(timeout=30)
+        stop_servers(*servers.values())
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
 
 def run_benchmark(
     args: argparse.Namespace,
-    work: Path,
-    env: dict[str, str],
+    site: DemoSite,
     wrk: str,
     nginx: str,
-    article_id: int,
     servers: dict[str, subprocess.Popen[bytes]],
 ) -> None:
+    work, article_id = site.work, site.article_id
     modes = {
         # name: (port, page cache seconds, block cache seconds)
         "cold": (8301, "0", "0"),  # every block from the database on every request
@@ -168,12 +119,14 @@ def run_benchmark(
         "cached": (8303, "60", "30"),  # the default: anonymous pages from the page cache
     }
     for name, (port, page, blocks) in modes.items():
-        servers[name] = subprocess.Popen(
-            [PY, "-m", "gunicorn", "tidings.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-             "-k", "sync", "--control-socket", str(work / f"{name}.ctl")],
-            env={**env, "TIDINGS_PAGE_CACHE_SECONDS": page, "TIDINGS_BLOCK_CACHE_SECONDS": blocks},
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        servers[name] = start_gunicorn(
+            site,
+            port,
+            workers=args.workers,
+            worker_class="sync",
+            name=name,
+            env={"TIDINGS_PAGE_CACHE_SECONDS": page, "TIDINGS_BLOCK_CACHE_SECONDS": blocks},
+        )
     for port, _, _ in modes.values():
         wait_http(f"http://127.0.0.1:{port}/healthz")
 

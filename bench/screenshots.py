@@ -18,35 +18,33 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
+from _site import (
+    CHROME_ARGS,
+    CHROMIUM,
+    MEDIAN_CHINESE_ARTICLE,
+    ROOT,
+    apt_install,
+    build_demo_site,
+    can_apt,
+    cleanup,
+    ensure_chromium,
+    free_port,
+    start_gunicorn,
+    stop_servers,
+    wait_http,
+)
 from PIL import Image
 from playwright.sync_api import FloatRect, Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
 OUT_DIR = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROME_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 MAX_CSS_HEIGHT = 2400
 MAX_BYTES = 600 * 1024
 # name: (viewport width, viewport height, device scale factor, mobile)
@@ -58,81 +56,16 @@ MODES = ("normal", "care")
 CARE_BODY = re.compile(r"\bcare\b")
 
 
-def ensure_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing chromium …", file=sys.stderr)
-        aptenv = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=aptenv)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=aptenv)
-        if Path(CHROMIUM).exists():
-            return
-    sys.exit(f"error: {CHROMIUM} is missing: apt-get install chromium (as root)")
-
-
 def check_cjk_fonts() -> None:
     """Without a CJK font every Chinese character is a box (tofu) in the pictures."""
     if not shutil.which("fc-list"):
         return
     if subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip():
         return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing fonts-noto-cjk …", file=sys.stderr)
-        aptenv = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "install", "-y", "-qq", "fonts-noto-cjk"], check=True, env=aptenv)
+    if can_apt():
+        apt_install("fonts-noto-cjk")
     else:
         print("warning: no Chinese font (apt-get install fonts-noto-cjk): expect boxes for text", file=sys.stderr)
-
-
-def pick_port(preferred: int) -> int:
-    """preferred when it is free (the share box prints the page URL, port included), else any free port."""
-    for port in (preferred, 0):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return int(s.getsockname()[1])
-    raise RuntimeError("no free port")
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
-
-
-def build_site(work: Path) -> tuple[dict[str, str], int]:
-    """A fresh demo site in work/data: (environment, id of the article to photograph)."""
-    env = {**os.environ, "TIDINGS_DATA_DIR": str(work / "data"), "TIDINGS_LOG_LEVEL": "ERROR"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    tidings = [PY, "-m", "tidings.cli"]
-    print(f"data dir {work}; building the demo site …", file=sys.stderr)
-    subprocess.run([*tidings, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*tidings, "demo", "--articles", "120", "--creators", "12", "--seed", "1"],
-                   env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
-    subprocess.run([*tidings, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    # A published Chinese article with references and, when one has it, a cover; median by length.
-    probe = subprocess.run(
-        [*tidings, "shell", "-c",
-         "from django.db.models import Count\n"
-         "from django.db.models.functions import Length\n"
-         "from tidings.articles.models import Article\n"
-         "qs = Article.objects.published().filter(lang='zh-Hans').annotate(r=Count('references'))\n"
-         "qs = qs.filter(r__gt=0).annotate(n=Length('body_html')).order_by('n', 'pk')\n"
-         "qs = qs.exclude(cover='') if qs.exclude(cover='').exists() else qs\n"
-         "print(qs[qs.count() // 2].pk)"],
-        env=env, check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    return env, int(probe.stdout.strip().splitlines()[-1])
 
 
 def article_from_home(base: str) -> int:
@@ -243,28 +176,17 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="tidings-shots-"))
         server: subprocess.Popen[bytes] | None = None
         try:
-            env, article_id = build_site(work)
-            port = pick_port(args.port)
-            server = subprocess.Popen(
-                [PY, "-m", "gunicorn", "tidings.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2",
-                 "--control-socket", str(work / "g.ctl")],
-                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(work / "gunicorn.log").open("wb"),
-            )  # fmt: skip
+            # A published Chinese article with references and, when one has it, a cover; median by length.
+            site = build_demo_site(work, articles=120, creators=12, seed=1, pick=MEDIAN_CHINESE_ARTICLE)
+            # The preferred port when free: the share box prints the page URL, port included.
+            port = free_port(args.port)
+            server = start_gunicorn(site, port, workers=2, log=work / "gunicorn.log")
             base = f"http://127.0.0.1:{port}"
             wait_http(f"{base}/healthz")
-            paths = shoot(base, args.article or article_id)
+            paths = shoot(base, args.article or site.article_id)
         finally:
-            if server is not None and server.poll() is None:
-                server.send_signal(signal.SIGTERM)
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
-            if args.keep:
-                print(f"kept {work}", file=sys.stderr)
-            else:
-                shutil.rmtree(work, ignore_errors=True)
+            stop_servers(server)
+            cleanup(work, args.keep)
     for path in paths:
         print(path.relative_to(ROOT))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,16 @@ def spec_channels(transactional_db: None) -> None:  # type: ignore[no-untyped-de
     from tidings.demo.generator import spec_channels as restore
 
     restore()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium, one per test module (tests/browser.py has the launch flags)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -19,9 +19,7 @@ a fresh user) and is transactional.
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,24 +32,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import modify_settings, override_settings
 
+from tests.browser import launch
 from tidings.articles.models import Article
 from tidings.web.pagecache import CARE_COOKIE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here happen between
-# browser steps, never concurrently with them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parent.parent
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 
 # Every reader page type that exists (issue 5 adds search and the studio when they exist).
 PAGES = [
@@ -103,14 +92,8 @@ class DemoSite:
 def playwright() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed: run the README's test command, which installs it.")
     with sync_playwright() as p:
         yield p
-
-
-def launch(playwright: Any) -> Any:
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
 
 
 @pytest.fixture(scope="module")

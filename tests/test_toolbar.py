@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
 
+from tests.browser import wait_until
 from tests.conftest import make_article
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
 from tidings.web.a11y import COOKIE, Prefs, apply_form
-
-# Playwright's sync API runs an event loop in this thread; ORM calls happen between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 
 
 def test_preferences_round_trip_and_ignore_garbage() -> None:
@@ -80,25 +68,6 @@ def test_each_setting_gets_its_own_cached_page(client: Client, writer: Creator) 
     client.cookies[COOKIE] = "cdark"
     dark = client.get(a.get_absolute_url())
     assert dark["X-Cache"] == "MISS" and "a11y-c-dark" in dark.content.decode()
-
-
-def wait_until(page, expression: str, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    """Poll with page.evaluate: the site's CSP forbids the eval that wait_for_function uses."""
-    for _ in range(int(seconds * 20)):
-        if page.evaluate(expression):
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"timed out waiting for {expression}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
