@@ -161,3 +161,37 @@ def test_the_xss_corpus_leaves_nothing_executable_in_bodies_or_plain_fields() ->
     for payload in payloads:
         assert executable_parts(render_markdown(payload)) == [], payload
         assert executable_parts(render_markdown(f"段落 {payload} 段落")) == [], payload
+
+
+def test_production_settings_pass_djangos_deploy_checks(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("PYTEST")}
+    env.update(
+        TIDINGS_DATA_DIR=str(tmp_path),
+        TIDINGS_HTTPS="1",
+        TIDINGS_SECRET_KEY="x7Lq-2v9Zr4PbT8mNcW1yK6sHdE3gJfA0uQiRoV5tXlYwBnC-k3Jd8Qp2Ls9Wm4",
+        TIDINGS_ALLOWED_HOSTS="news.example.org",
+        DJANGO_SETTINGS_MODULE="tidings.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "tidings.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_https_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDINGS_", "PYTEST"))}
+    env.update(TIDINGS_DATA_DIR=str(tmp_path), TIDINGS_HTTPS="1", TIDINGS_ALLOWED_HOSTS="news.example.org")
+    result = subprocess.run(
+        [sys.executable, "-m", "tidings.cli", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0 and "TIDINGS_SECRET_KEY" in result.stderr

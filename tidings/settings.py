@@ -105,8 +105,10 @@ def secret_key(data_dir: Path) -> str:
     """TIDINGS_SECRET_KEY, else a random key kept in <data dir>/secret_key (made on first start)."""
     configured = env_str("TIDINGS_SECRET_KEY", "")
     if configured:
-        if len(configured) < 32:
-            raise ImproperlyConfigured("TIDINGS_SECRET_KEY must be at least 32 characters long.")
+        if len(configured) < 50:
+            raise ImproperlyConfigured(
+                'TIDINGS_SECRET_KEY must be at least 50 characters long (e.g. python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+            )
         return configured
     if HTTPS:
         raise ImproperlyConfigured("Set TIDINGS_SECRET_KEY to a long random string when TIDINGS_HTTPS is on.")
@@ -288,7 +290,8 @@ CSRF_COOKIE_HTTPONLY = False
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("TIDINGS_SSL_REDIRECT", False)
+    SECURE_SSL_REDIRECT = env_bool("TIDINGS_SSL_REDIRECT", True)
+    SECURE_HSTS_PRELOAD = env_bool("TIDINGS_HSTS_PRELOAD", True)
     SECURE_HSTS_SECONDS = int(env_str("TIDINGS_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
