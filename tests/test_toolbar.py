@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.browser import wait_until
 from tests.conftest import make_article
@@ -225,3 +227,29 @@ def test_the_toolbar_and_the_join_flow_work_by_keyboard_alone(browser, live_serv
     assert page.url.endswith("/accounts/login/?next=/join/")
     tab_to("#id_username")
     page.close()
+
+
+@given(st.text(max_size=200))
+def test_any_cookie_value_parses_without_error_and_round_trips(raw: str) -> None:
+    prefs = Prefs.parse(raw)
+    assert Prefs.parse(prefs.serialize()) == prefs
+    assert 100 <= prefs.scale <= 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "t=sideways",
+        "c=%3Cscript%3E",
+        "open=maybe",
+        "reset=",
+        "next=javascript:alert(1)",
+        "l=1&l=2&t=up&t=down",
+        "%ff=%fe",
+    ],
+)
+def test_broken_toolbar_queries_never_fail(client: Client, query: str) -> None:
+    response = client.get(f"/accessibility/set/?{query}")
+    assert response.status_code == 302
+    assert not response["Location"].startswith("javascript:")
