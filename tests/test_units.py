@@ -167,7 +167,10 @@ def test_production_settings_pass_djangos_deploy_checks(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("PYTEST")}
+    # A fresh production-like environment, not the test run's: browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy checks rightly refuse.
+    dropped = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("PYTEST")}
     env.update(
         TIDINGS_DATA_DIR=str(tmp_path),
         TIDINGS_HTTPS="1",
