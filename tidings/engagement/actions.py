@@ -13,7 +13,3 @@ def record_share(article_id: int, target: str) -> bool:
     if target not in SHARE_TARGETS:
         raise ValueError(f"unknown share target {target!r}")
     return Article.objects.published().filter(pk=article_id).update(**bump("shares_count")) == 1
-
-
-def record_view(article_id: int) -> bool:
-    return Article.objects.published().filter(pk=article_id).update(**bump("views_count")) == 1

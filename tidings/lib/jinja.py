@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from jinja2 import Environment
 
-from tidings.lib.timefmt import iso, local_date, local_datetime
+from tidings.lib.timefmt import iso, local_datetime
 
 
 def environment(**options: Any) -> Environment:
@@ -30,5 +30,5 @@ def environment(**options: Any) -> Environment:
             "PLATFORM_NAME": settings.SITE_PLATFORM_NAME,
         }
     )
-    env.filters.update({"datetime": local_datetime, "date": local_date, "iso": iso})
+    env.filters.update({"datetime": local_datetime, "iso": iso})
     return env

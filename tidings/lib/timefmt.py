@@ -20,12 +20,6 @@ def local_datetime(value: dt.datetime | None) -> str:
     return value.astimezone(site_zone()).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def local_date(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(site_zone()).strftime("%Y-%m-%d")
-
-
 def iso(value: dt.datetime | None) -> str:
     """For <time datetime="…">: ISO 8601 as stored (UTC)."""
     return value.isoformat() if value else ""
