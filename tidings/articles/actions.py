@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from tidings.articles.derived import refresh_derived
 from tidings.articles.models import Article, Image
-from tidings.articles.signals import announce
 from tidings.creators.models import Creator
 from tidings.discovery.ranking import engagement, hot_score
 from tidings.lib.markup import ResolvedImage, render_markdown
@@ -87,7 +87,7 @@ def save_article(article: Article, *, publish_at: dt.datetime | None = None, pub
         previous_creator = Article.objects.filter(pk=article.pk).values_list("creator_id", flat=True).first()
     article.save()
     refresh_creator_counts({article.creator_id, *([previous_creator] if previous_creator else [])})
-    announce([article.pk])
+    refresh_derived([article.pk])
     transaction.on_commit(invalidate_site)
     return article
 
@@ -98,6 +98,6 @@ def withdraw_article(article: Article) -> Article:
     article.updated_at = timezone.now()
     article.save(update_fields=["status", "updated_at"])
     refresh_creator_counts({article.creator_id})
-    announce([article.pk])
+    refresh_derived([article.pk])
     transaction.on_commit(invalidate_site)
     return article

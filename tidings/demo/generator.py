@@ -33,8 +33,8 @@ from django.utils.text import slugify
 
 from tidings.accounts.models import User
 from tidings.articles.actions import media_url, refresh_creator_counts, resolved
+from tidings.articles.derived import refresh_derived
 from tidings.articles.models import Article, Image, Reference
-from tidings.articles.signals import announce
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import words
@@ -171,7 +171,7 @@ class _Run:
         picks = self.picks(made)
         refresh_creator_counts({a.creator.pk for a in authors})
         self.report(0, 1, "indexing")
-        announce(a.pk for a in made)
+        refresh_derived(a.pk for a in made)
         self.report(1, 1, "indexing")
         return Summary(
             articles=len(made),
