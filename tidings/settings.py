@@ -155,6 +155,9 @@ else:
 PAGE_CACHE_SECONDS = int(env_str("TIDINGS_PAGE_CACHE_SECONDS", "60"))
 BLOCK_CACHE_SECONDS = int(env_str("TIDINGS_BLOCK_CACHE_SECONDS", "30"))
 
+# A newly approved creator's first N articles go to an editor's review before they are public.
+PROBATION_ARTICLES = int(env_str("TIDINGS_PROBATION_ARTICLES", "3"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -166,6 +169,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tidings.accounts",
+    "tidings.audit",
     "tidings.channels",
     "tidings.creators",
     "tidings.articles",

@@ -32,6 +32,9 @@ class Creator(models.Model):
     # Denormalised counters, kept by tidings.articles.actions / tidings.creators.actions.
     articles_count = models.PositiveIntegerField("文章数", default=0)
     followers_count = models.PositiveIntegerField("关注度", default=0)
+    # Articles still to pass review before this creator publishes directly (申请入驻 probation).
+    # Approval sets it to settings.PROBATION_ARTICLES; each approved article counts it down.
+    probation_left = models.PositiveSmallIntegerField("试用期待审文章数", default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
