@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tidings.accounts",
     "tidings.audit",
+    "tidings.moderation",
     "tidings.channels",
     "tidings.creators",
     "tidings.articles",
@@ -228,13 +229,13 @@ TEMPLATES = [
     },
 ]
 
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-else:
-    PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+# Argon2id for every new or re-hashed password; PBKDF2 only verifies (and upgrades) older hashes.
+PRODUCTION_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Tests hash cheaply (tests/test_accounts.py checks the production list itself).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else PRODUCTION_PASSWORD_HASHERS
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -309,4 +310,44 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TIDINGS_LOG_LEVEL", "WARNING")},
 }
-LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/accounts/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Sign-in throttling (tidings.accounts.throttle): failures per user name + address, and per
+# address alone, within the window, through the cache (Redis when REDIS_URL is set).
+LOGIN_FAILURES_PER_USER = int(env_str("TIDINGS_LOGIN_FAILURES", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(env_str("TIDINGS_LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_WINDOW_SECONDS = int(env_str("TIDINGS_LOGIN_WINDOW_SECONDS", "900"))
+PASSWORD_RESET_TIMEOUT = 3 * 86400
+
+
+def email_settings(backend: str, data_dir: Path) -> dict[str, object]:
+    """Mail goes to the console by default, to files in <data dir>/mail, or out by SMTP."""
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if backend not in backends:
+        raise ImproperlyConfigured(f"TIDINGS_EMAIL_BACKEND={backend!r}: use console, file or smtp.")
+    out: dict[str, object] = {"EMAIL_BACKEND": backends[backend]}
+    if backend == "file":
+        out["EMAIL_FILE_PATH"] = str(data_dir / "mail")
+    return out
+
+
+# SMTP when a host is configured, unless a backend is named explicitly.
+EMAIL_HOST = env_str("TIDINGS_EMAIL_HOST", "localhost")
+_email = email_settings(
+    env_str("TIDINGS_EMAIL_BACKEND", "smtp" if os.environ.get("TIDINGS_EMAIL_HOST") else "console"), DATA_DIR
+)
+EMAIL_BACKEND = str(_email["EMAIL_BACKEND"])
+EMAIL_FILE_PATH = str(_email.get("EMAIL_FILE_PATH", DATA_DIR / "mail"))
+EMAIL_PORT = int(env_str("TIDINGS_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env_str("TIDINGS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TIDINGS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TIDINGS_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("TIDINGS_DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

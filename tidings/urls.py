@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
@@ -13,6 +12,8 @@ admin.site.site_title = "Tidings"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # /join/, /review/…, /a/<id>/report/ (before the article's optional-slug route, which would take "report")
+    path("", include("tidings.moderation.urls")),
     path("c/<slug:slug>/", views.channel, name="channel"),
     path("a/<int:pk>/", views.article, name="article"),
     re_path(r"^a/(?P<pk>\d+)/(?P<slug>[-\w]+)/$", views.article, name="article-slug"),
@@ -22,11 +23,9 @@ urlpatterns = [
     path("u/<slug:handle>/", views.creator, name="creator"),
     path("u/<slug:handle>/follow/", views.follow, name="follow"),
     path("care/", views.care, name="care"),
-    path("join/", views.join, name="join"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accessibility/set/", views.accessibility_set, name="accessibility-set"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("tidings.accounts.urls")),
     path("feed.xml", SiteFeed(), name="feed"),
     path("c/<slug:slug>/feed.xml", ChannelFeed(), name="channel-feed"),
     path("u/<slug:handle>/feed.xml", CreatorFeed(), name="creator-feed"),

@@ -170,11 +170,6 @@ def follow(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 @require_GET
-def join(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/join.html", base_ctx(request))
-
-
-@require_GET
 def accessibility_set(request: HttpRequest) -> HttpResponse:
     """The toolbar without JavaScript: apply one button's change, remember it, go back."""
     prefs = a11y.apply_form(a11y_for(request), {k: str(v) for k, v in request.GET.items()})

@@ -1,0 +1,66 @@
+"""Sign-up and throttled sign-in forms (Chinese labels; Django's validators)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.core.exceptions import ValidationError
+
+from tidings.accounts import throttle
+from tidings.accounts.models import User
+
+THROTTLED_MESSAGE = "登录失败次数过多，请 %(minutes)s 分钟后再试，或使用“忘记密码”重设密码。"
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form behind a failure counter (tidings.accounts.throttle)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "用户名或密码不正确。请注意大小写。",
+        "inactive": "这个账户已停用。",
+        "throttled": THROTTLED_MESSAGE,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        from django.conf import settings
+
+        username = str(self.cleaned_data.get("username") or "")
+        address = throttle.client_address(self.request)
+        if throttle.is_throttled(username, address):
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": max(1, settings.LOGIN_WINDOW_SECONDS // 60)},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(username, address)
+            raise
+        throttle.clear(username, address)
+        return cleaned
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label="电子邮箱",
+        help_text="用于找回密码，不会公开。",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ("username", "email")
+        field_classes = {"username": UsernameField}
+        labels = {"username": "用户名"}
+        help_texts = {"username": "150 个字符以内，只能包含字母、数字和 @ . + - _。"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "密码"
+        self.fields["password1"].help_text = "至少 8 个字符，不能全是数字，不要与用户名相似或过于常见。"
+        self.fields["password2"].label = "再次输入密码"
+        self.fields["password2"].help_text = ""

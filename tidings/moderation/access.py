@@ -1,0 +1,89 @@
+"""Who may see and decide what in moderation: one helper per object type.
+
+Pages are forbidden (403, or the sign-in page for anonymous visitors) to people without the
+role; objects that belong to someone else answer 404, as if they did not exist. Editors never
+decide on their own application or their own articles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from tidings.accounts.access import can_apply, creator_of, is_editor, is_signed_in
+from tidings.articles.models import Article
+from tidings.moderation.models import Application
+
+__all__ = [
+    "can_apply",
+    "can_decide_application",
+    "can_decide_article",
+    "can_report",
+    "can_review",
+    "can_view_application",
+    "get_application_for_review",
+    "get_article_for_review",
+    "get_reported_article",
+]
+
+
+def can_review(user: Any) -> bool:
+    """The queue is for editors and admins."""
+    return is_editor(user)
+
+
+# Applications
+
+
+def can_view_application(user: Any, app: Application) -> bool:
+    return is_signed_in(user) and (app.user_id == user.pk or can_review(user))
+
+
+def can_decide_application(user: Any, app: Application) -> bool:
+    return can_review(user) and app.user_id != user.pk
+
+
+def get_application_for_review(user: Any, pk: int) -> Application:
+    app = Application.objects.select_related("user", "channel", "decided_by").filter(pk=pk).first()
+    if app is None or not can_decide_application(user, app):
+        raise Http404("No such application.")
+    return app
+
+
+# Articles in review (status PENDING) and reported articles
+
+
+def _own_article(user: Any, article: Article) -> bool:
+    creator = creator_of(user)
+    return creator is not None and article.creator_id == creator.pk
+
+
+def can_decide_article(user: Any, article: Article) -> bool:
+    return can_review(user) and not _own_article(user, article)
+
+
+def get_article_for_review(user: Any, pk: int) -> Article:
+    article = Article.objects.select_related("creator", "channel").filter(pk=pk, status=Article.Status.PENDING).first()
+    if article is None or not can_decide_article(user, article):
+        raise Http404("No such article in review.")
+    return article
+
+
+def get_reported_article(user: Any, pk: int) -> Article:
+    """A published article with open reports, for an editor to decide on."""
+    article = (
+        Article.objects.published()
+        .select_related("creator", "channel")
+        .filter(pk=pk, reports__status="open")
+        .distinct()
+        .first()
+    )
+    if article is None or not can_decide_article(user, article):
+        raise Http404("No open reports for this article.")
+    return article
+
+
+def can_report(user: Any, article: Article) -> bool:
+    """Signed-in readers report published articles, never their own."""
+    return is_signed_in(user) and article.is_published and not _own_article(user, article)

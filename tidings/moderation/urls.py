@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tidings.moderation import views
+
+urlpatterns = [
+    path("join/", views.join, name="join"),
+    path("review/", views.queue, name="review"),
+    path("review/applications/<int:pk>/", views.review_application, name="review-application"),
+    path("review/articles/<int:pk>/", views.review_article, name="review-article"),
+    path("review/reports/<int:pk>/", views.review_reports, name="review-reports"),
+    path("a/<int:pk>/report/", views.report, name="report"),
+]

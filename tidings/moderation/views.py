@@ -1,0 +1,273 @@
+"""申请入驻 (/join/), the editors' queue (/review/) and readers' reports (/a/<id>/report/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from tidings.accounts.access import creator_of, is_signed_in
+from tidings.accounts.models import User
+from tidings.articles.models import Article
+from tidings.lib.images import ImageRejected, process_image
+from tidings.moderation import access, actions
+from tidings.moderation.forms import ApplicationForm, DecisionForm, ReportForm
+from tidings.moderation.models import Application, Report
+from tidings.moderation.notices import notices_for
+
+AVATAR_SALT = "tidings.moderation.avatar"
+QUEUE_SIZE = 50
+
+
+def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {"canonical": request.build_absolute_uri(request.path), "messages": messages.get_messages(request), **extra}
+
+
+def _to_login(request: HttpRequest) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}")
+
+
+def _editor_page(request: HttpRequest) -> HttpResponse | None:
+    """None if the visitor may use the queue; else the sign-in page or a 403."""
+    if not is_signed_in(request.user):
+        return _to_login(request)
+    if not access.can_review(request.user):
+        raise PermissionDenied("审核队列只对编辑开放。")
+    return None
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in user (call after the sign-in check)."""
+    return cast(User, request.user)
+
+
+def _add_error(form: Any, error: actions.ModerationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
+# --------------------------------------------------------------------------------------------
+# 申请入驻
+
+
+def _avatar_from_token(token: str) -> str:
+    """A previously accepted avatar, carried through a re-shown form as a signed path."""
+    try:
+        path = str(signing.loads(token, salt=AVATAR_SALT, max_age=7 * 86400))
+    except signing.BadSignature:
+        return ""
+    return path if (Path(settings.MEDIA_ROOT) / path).is_file() else ""
+
+
+def _avatar_token(path: str) -> str:
+    return signing.dumps(path, salt=AVATAR_SALT) if path else ""
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """The pitch for everyone; for a signed-in reader, the application form or its status."""
+    user = _me(request)
+    ctx = _ctx(request, can_apply=access.can_apply(user), creator=creator_of(user))
+    if not is_signed_in(user):
+        if request.method == "POST":
+            return _to_login(request)
+        return render(request, "web/join.html", ctx)
+    apps = list(Application.objects.of(user).select_related("channel")[:10])
+    current = apps[0] if apps else None
+    ctx.update(applications=apps, current=current, notices=notices_for(user, 3))
+    if not ctx["can_apply"] or (current and current.status != Application.Status.REJECTED):
+        if request.method == "POST":
+            messages.error(request, "你现在不能提交新的申请。")
+            return HttpResponseRedirect("/join/")
+        return render(request, "web/join.html", ctx)
+
+    avatar = ""
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES, user=user)
+        valid = form.is_valid()
+        upload = form.cleaned_data.get("avatar") if "avatar" not in form.errors else None
+        if upload:
+            try:
+                avatar = str(process_image(upload.read(), name=upload.name).variants[0]["jpg"])
+            except ImageRejected as exc:
+                form.add_error("avatar", f"这张图片不能用作头像：{exc}")
+                valid = False
+        elif request.POST.get("avatar_token"):
+            avatar = _avatar_from_token(request.POST["avatar_token"])
+        if valid:
+            data = form.cleaned_data
+            try:
+                actions.submit_application(
+                    user,
+                    kind=data["kind"],
+                    name=data["name"],
+                    handle=data["handle"],
+                    channel=data["channel"],
+                    motto=data["motto"],
+                    bio=data["bio"],
+                    avatar=avatar,
+                    sample_text=data["sample_text"],
+                    sample_url=data["sample_url"],
+                )
+            except actions.ModerationError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, "申请已提交，编辑审核后会在这里和“我的账户”告诉你结果。")
+                return HttpResponseRedirect("/join/")
+    elif current is not None:  # rejected: start from what was sent, to correct it
+        form = ApplicationForm(
+            initial={
+                "kind": current.kind, "name": current.name, "handle": current.handle, "channel": current.channel_id,
+                "motto": current.motto, "bio": current.bio, "sample_text": current.sample_text,
+                "sample_url": current.sample_url,
+            },
+            user=user,
+        )  # fmt: skip
+        avatar = current.avatar
+    else:
+        form = ApplicationForm(initial={"kind": Application.Kind.INDIVIDUAL}, user=user)
+    ctx.update(form=form, avatar=avatar, avatar_token=_avatar_token(avatar), media_url=settings.MEDIA_URL)
+    return render(request, "web/join.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+# --------------------------------------------------------------------------------------------
+# The queue
+
+
+@require_http_methods(["GET"])
+def queue(request: HttpRequest) -> HttpResponse:
+    if (redirect := _editor_page(request)) is not None:
+        return redirect
+    me = creator_of(request.user)
+    applications = Application.objects.pending().exclude(user=_me(request)).select_related("channel", "user")
+    pending = Article.objects.filter(status=Article.Status.PENDING).select_related("creator", "channel")
+    reported = (
+        Article.objects.published()
+        .filter(reports__status=Report.Status.OPEN)
+        .select_related("creator", "channel")
+        .distinct()
+    )
+    if me is not None:
+        pending = pending.exclude(creator=me)
+        reported = reported.exclude(creator=me)
+    report_counts: dict[int, int] = {}
+    for article_id in Report.objects.filter(status=Report.Status.OPEN).values_list("article_id", flat=True):
+        report_counts[article_id] = report_counts.get(article_id, 0) + 1
+    ctx = _ctx(
+        request,
+        applications=list(applications.order_by("created_at", "id")[:QUEUE_SIZE]),
+        pending=list(pending.order_by("updated_at", "id")[:QUEUE_SIZE]),
+        reported=list(reported.order_by("id")[:QUEUE_SIZE]),
+        report_counts=report_counts,
+    )
+    return render(request, "moderation/queue.html", ctx)
+
+
+def _decide(request: HttpRequest, allowed: set[str]) -> tuple[DecisionForm, str, str]:
+    form = DecisionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["decision"] not in allowed:
+        raise BadRequest("Unknown decision.")
+    return form, form.cleaned_data["decision"], form.cleaned_data["reason"]
+
+
+@require_http_methods(["GET", "POST"])
+def review_application(request: HttpRequest, pk: int) -> HttpResponse:
+    if (redirect := _editor_page(request)) is not None:
+        return redirect
+    app = access.get_application_for_review(request.user, pk)
+    form = DecisionForm()
+    if request.method == "POST":
+        form, decision, reason = _decide(request, {"approve", "reject"})
+        try:
+            if decision == "approve":
+                creator = actions.approve_application(app, _me(request), reason)
+                messages.success(request, f"已通过 {creator.name}（@{creator.handle}）的入驻申请。")
+            else:
+                actions.reject_application(app, _me(request), reason)
+                messages.success(request, f"已驳回 {app.name} 的入驻申请。")
+            return HttpResponseRedirect("/review/")
+        except actions.ModerationError as exc:
+            _add_error(form, exc)
+    history = Application.objects.of(app.user).exclude(pk=app.pk).select_related("decided_by")[:10]
+    ctx = _ctx(request, app=app, form=form, history=list(history))
+    return render(request, "moderation/application.html", ctx, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def review_article(request: HttpRequest, pk: int) -> HttpResponse:
+    if (redirect := _editor_page(request)) is not None:
+        return redirect
+    article = access.get_article_for_review(request.user, pk)
+    form = DecisionForm()
+    if request.method == "POST":
+        form, decision, reason = _decide(request, {"approve", "reject"})
+        try:
+            if decision == "approve":
+                done = actions.approve_article(article, _me(request), reason)
+                verb = "已通过并定时发布" if done.status == Article.Status.SCHEDULED else "已通过并发布"
+                messages.success(request, f"《{article.title}》{verb}。")
+            else:
+                actions.reject_article(article, _me(request), reason)
+                messages.success(request, f"已退回《{article.title}》。")
+            return HttpResponseRedirect("/review/")
+        except actions.ModerationError as exc:
+            _add_error(form, exc)
+    ctx = _ctx(request, article=article, form=form, probation_left=article.creator.probation_left)
+    return render(request, "moderation/article.html", ctx, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def review_reports(request: HttpRequest, pk: int) -> HttpResponse:
+    if (redirect := _editor_page(request)) is not None:
+        return redirect
+    article = access.get_reported_article(request.user, pk)
+    form = DecisionForm()
+    if request.method == "POST":
+        form, decision, reason = _decide(request, {"dismiss", "withdraw"})
+        try:
+            if decision == "dismiss":
+                actions.dismiss_reports(article, _me(request), reason)
+                messages.success(request, f"已驳回对《{article.title}》的举报，文章保持公开。")
+            else:
+                actions.withdraw_reported_article(article, _me(request), reason)
+                messages.success(request, f"已撤回《{article.title}》。")
+            return HttpResponseRedirect("/review/")
+        except actions.ModerationError as exc:
+            _add_error(form, exc)
+    reports = Report.objects.filter(article=article, status=Report.Status.OPEN).select_related("reporter")
+    ctx = _ctx(request, article=article, form=form, reports=list(reports))
+    return render(request, "moderation/reports.html", ctx, status=400 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------------------------
+# 举报
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    article = Article.objects.published().select_related("creator").filter(pk=pk).first()
+    if article is None:
+        raise Http404("No such article.")
+    if not is_signed_in(request.user):
+        return _to_login(request)
+    allowed = access.can_report(request.user, article)
+    if request.method == "POST" and not allowed:
+        raise PermissionDenied("不能举报自己的文章。")
+    form = ReportForm(request.POST or None)
+    done = False
+    if request.method == "POST" and allowed and form.is_valid():
+        try:
+            actions.report_article(article, _me(request), form.cleaned_data["reason"])
+            done = True
+        except actions.ModerationError as exc:
+            _add_error(form, exc)
+    ctx = _ctx(request, article=article, form=form, allowed=allowed, done=done)
+    status = 400 if request.method == "POST" and not done else 200
+    return render(request, "moderation/report.html", ctx, status=status)
