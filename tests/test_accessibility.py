@@ -54,7 +54,27 @@ PAGES = [
     "accessibility",
     "login",
     "follow",
+    # Accounts and moderation; those in SIGNED_IN are visited with that persona's session.
+    "signup",
+    "password-reset",
+    "join-form",
+    "account",
+    "report",
+    "review",
+    "review-application",
+    "review-article",
+    "review-reports",
 ]
+# Page type → the demo persona whose session the browser carries on it (see `site`).
+SIGNED_IN = {
+    "join-form": "applicant",  # rejected once: the editor's reason and the form to correct
+    "account": "applicant",
+    "report": "applicant",
+    "review": "editor",
+    "review-application": "editor",
+    "review-article": "editor",
+    "review-reports": "editor",
+}
 MODES = ["normal", "care"]
 
 # 适老化 rules for care mode.
@@ -82,6 +102,7 @@ class DemoSite:
     url: str
     media: Path
     paths: dict[str, str]
+    sessions: dict[str, str]  # persona → session key (SIGNED_IN)
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,6 +150,7 @@ def site(
         try:
             generate(articles=40, creators=6, seed=3)
             published = Article.objects.published().select_related("creator", "channel")
+            queue = moderation_content()
             zh = (
                 published.filter(lang="zh-Hans", references__isnull=False, body_html__contains="<img")
                 .order_by("-hot_score")
@@ -148,15 +170,79 @@ def site(
                 "accessibility": "/accessibility/",
                 "login": "/accounts/login/",
                 "follow": f"/u/{zh.creator.handle}/follow/",
+                "signup": "/accounts/signup/",
+                "password-reset": "/accounts/password/reset/",
+                "join-form": "/join/",
+                "account": "/accounts/",
+                "report": f"/a/{zh.pk}/report/",
+                "review": "/review/",
+                "review-application": f"/review/applications/{queue['application']}/",
+                "review-article": f"/review/articles/{queue['article']}/",
+                "review-reports": f"/review/reports/{queue['reported']}/",
             }
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
-                yield DemoSite(url=server.url, media=media, paths=paths)
+                yield DemoSite(url=server.url, media=media, paths=paths, sessions=queue["sessions"])
         finally:
             call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
             if server is not None:
                 server.stop()
+
+
+def moderation_content() -> dict[str, Any]:
+    """What the account and moderation pages show on the demo site: an applicant rejected once,
+    another applicant waiting, an article in review, a reported article; and signed-in sessions
+    for the applicant and an editor."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tidings.accounts.models import User
+    from tidings.channels.models import Channel
+    from tidings.moderation import actions
+
+    def session(user: Any) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return str(store.session_key)
+
+    editor = User.objects.create_user("a11y-editor", password="pw-a11y-editor", role=User.Role.EDITOR, is_staff=True)
+    applicant = User.objects.create_user("a11y-applicant", password="pw-a11y-applicant")
+    waiting = User.objects.create_user("a11y-waiting", password="pw-a11y-waiting")
+    tech = Channel.objects.get(slug="tech")
+    sample = {"kind": "individual", "channel": tech, "bio": "关注城市交通与公共空间。", "sample_text": "一篇样稿。"}
+    first = actions.submit_application(applicant, name="街角观察", handle="jiejiao", **sample)
+    actions.reject_application(first, editor, "样稿太短，请附一篇完整的作品。")
+    pending = actions.submit_application(waiting, name="山海笔记", handle="shanhai", **sample)
+    published = list(Article.objects.published().order_by("hot_score")[:2])  # the least hot: not zh/en
+    Article.objects.filter(pk=published[0].pk).update(status=Article.Status.PENDING)
+    actions.report_article(published[1], applicant, "标题夸大，与内容不符。")
+    return {
+        "application": pending.pk,
+        "article": published[0].pk,
+        "reported": published[1].pk,
+        "sessions": {"editor": session(editor), "applicant": session(applicant)},
+    }
+
+
+@contextmanager
+def signed_in(page: Any, demo: DemoSite, page_type: str) -> Iterator[Any]:
+    """The shared page, carrying the session of the persona the page type is seen as (if any)."""
+    from django.conf import settings
+
+    persona = SIGNED_IN.get(page_type)
+    if persona:
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": demo.sessions[persona], "url": demo.url}]
+        )
+    try:
+        yield page
+    finally:
+        if persona:
+            page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
 
 
 @pytest.fixture
@@ -489,11 +575,22 @@ def tab_to(page: Any, selector: str, limit: int = 250) -> None:
 @pytest.mark.parametrize("page_type", PAGES)
 def test_axe_finds_no_wcag_a_or_aa_violations(pages: dict[str, Any], demo: DemoSite, page_type: str, mode: str) -> None:
     path = demo.paths[page_type]
-    with shared_page(pages, mode) as page:
+    with shared_page(pages, mode) as page, signed_in(page, demo, page_type):
         visit(page, demo.url + path, care=mode == "care")
         page.evaluate(axe_source())
         violations = page.evaluate(AXE_RUN, WCAG_TAGS)
     assert violations == [], f"axe-core on {path} ({mode} mode):\n{describe_axe(violations)}"
+
+
+@pytest.mark.parametrize("page_type", sorted(SIGNED_IN))
+def test_signed_in_page_types_are_seen_signed_in(pages: dict[str, Any], demo: DemoSite, page_type: str) -> None:
+    """The axe and layout tests above see these pages themselves, not a sign-in redirect."""
+    url = demo.url + demo.paths[page_type]
+    with shared_page(pages, "normal") as page, signed_in(page, demo, page_type):
+        visit(page, url, care=False)
+        assert page.url == url, f"{page_type}: {url} went to {page.url}"
+        assert page.locator('header form[action="/accounts/logout/"] button').count() == 1
+    assert page.context.cookies(demo.url) == [c for c in page.context.cookies(demo.url) if c["name"] != "sessionid"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -639,7 +736,7 @@ def test_reflow_at_320px_and_at_200_percent_zoom(
     path = demo.paths[page_type]
     failures = []
     for width in (320, 640):
-        with shared_page(pages, mode, width, 640) as page:
+        with shared_page(pages, mode, width, 640) as page, signed_in(page, demo, page_type):
             visit(page, demo.url + path, care=mode == "care")
             result = page.evaluate(OVERFLOW_JS, width)
         if result["scrollWidth"] > width:
@@ -654,7 +751,7 @@ def test_text_spacing_loses_nothing_at_320px(pages: dict[str, Any], demo: DemoSi
     """WCAG 1.4.12 at a 320 px phone width: with the spacing overrides nothing in a heading, link,
     button or label overflows its box, and the page does not scroll sideways."""
     path = demo.paths[page_type]
-    with shared_page(pages, "normal", 320, 640) as page:
+    with shared_page(pages, "normal", 320, 640) as page, signed_in(page, demo, page_type):
         visit(page, demo.url + path, care=False)
         page.evaluate(TEXT_SPACING_JS)
         applied = page.evaluate("getComputedStyle(document.querySelector('main')).letterSpacing")
@@ -818,7 +915,7 @@ CONTROL_ROLES |= {"button", "tab", "menuitem", "option"}
 def test_landmarks_headings_language_alt_and_labels(pages: dict[str, Any], demo: DemoSite, page_type: str) -> None:
     path = demo.paths[page_type]
     problems = []
-    with shared_page(pages, "normal") as page:
+    with shared_page(pages, "normal") as page, signed_in(page, demo, page_type):
         visit(page, demo.url + path, care=False)
         for role in ("main", "banner", "contentinfo"):
             n = page.get_by_role(role).count()  # type: ignore[arg-type]
