@@ -311,7 +311,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TIDINGS_LOG_LEVEL", "WARNING")},
 }
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/accounts/"
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 # Sign-in throttling (tidings.accounts.throttle): failures per user name + address, and per
