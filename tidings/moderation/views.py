@@ -21,7 +21,6 @@ from tidings.lib.images import ImageRejected, process_image
 from tidings.moderation import access, actions
 from tidings.moderation.forms import ApplicationForm, DecisionForm, ReportForm
 from tidings.moderation.models import Application, Report
-from tidings.moderation.notices import notices_for
 
 AVATAR_SALT = "tidings.moderation.avatar"
 QUEUE_SIZE = 50
@@ -81,7 +80,7 @@ def join(request: HttpRequest) -> HttpResponse:
         return render(request, "web/join.html", ctx)
     apps = list(Application.objects.of(user).select_related("channel")[:10])
     current = apps[0] if apps else None
-    ctx.update(applications=apps, current=current, notices=notices_for(user, 3))
+    ctx.update(applications=apps, current=current)
     if not ctx["can_apply"] or (current and current.status != Application.Status.REJECTED):
         if request.method == "POST":
             messages.error(request, "你现在不能提交新的申请。")
