@@ -212,3 +212,24 @@ def test_the_account_page_lists_applications_and_links(client: Client, reader: U
     page = client.get("/accounts/").content.decode()
     assert "我的入驻申请" in page and "我的号（@mine）" in page and "审核中" in page
     assert 'href="/accounts/password/"' in page and "审核通知" in page
+
+
+def test_role_changes_in_the_admin_are_audit_logged(client: Client, reader: User) -> None:
+    from tidings.audit.models import Entry
+
+    boss = User.objects.create_superuser("boss", "boss@example.com", "pw-boss-12345", role=User.Role.ADMIN)
+    client.force_login(boss)
+    page = client.get(f"/admin/accounts/user/{reader.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in {"groups", "user_permissions"}}
+    data.update(
+        role="editor", is_active="on", is_staff="on", date_joined_0="2024-01-01", date_joined_1="08:00:00",
+        last_login_0="", last_login_1="",
+    )  # fmt: skip
+    response = client.post(f"/admin/accounts/user/{reader.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    reader.refresh_from_db()
+    assert reader.role == User.Role.EDITOR
+    entry = Entry.objects.get(action="user.role")
+    assert (entry.actor_id, entry.target_id, entry.data) == (boss.pk, reader.pk, {"old": "reader", "new": "editor"})
