@@ -632,3 +632,30 @@ def test_sign_up_apply_approve_and_see_it_in_a_browser(browser: Any, live_server
     finally:
         applicant.close()
         editor.close()
+
+
+def test_the_queue_and_notices_do_not_add_queries_per_item(
+    client: Client, editor: User, reader: User, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.BLOCK_CACHE_SECONDS = 0  # the site blocks (navigation) cost the same 6 queries on every page
+
+    def fill(n: int, tag: str) -> Creator:
+        creator = make_approved_creator(f"busy{tag}", f"busy-{tag}", editor)
+        for i in range(n):
+            apply(make_user(f"q{tag}{i}"), handle=f"q-{tag}-{i}")
+            article = pending_article(creator, f"待审{tag}{i}")
+            actions.reject_article(article, editor, "改一改")
+            pending_article(creator, f"再审{tag}{i}")
+            actions.report_article(make_article(creator, f"被举报{tag}{i}"), reader, "存疑")
+        return creator
+
+    client.force_login(editor)
+    first = fill(1, "a")
+    with django_assert_num_queries(13):
+        client.get("/review/")
+    fill(6, "b")
+    with django_assert_num_queries(13):
+        html = client.get("/review/").content.decode()
+    assert html.count("/review/applications/") == 7 and html.count("/review/reports/") == 7
+    with django_assert_num_queries(2):  # the entries (subqueries for whose), then the articles' titles
+        assert [n.action for n in notices_for(first.user)] == ["article.reject", "application.approve"]
