@@ -659,3 +659,66 @@ def test_the_queue_and_notices_do_not_add_queries_per_item(
     assert html.count("/review/applications/") == 7 and html.count("/review/reports/") == 7
     with django_assert_num_queries(2):  # the entries (subqueries for whose), then the articles' titles
         assert [n.action for n in notices_for(first.user)] == ["article.reject", "application.approve"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("spec_channels")
+def test_the_application_form_works_by_keyboard_alone(browser: Any, live_server: Any) -> None:
+    make_user("keys")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/?next=/join/")
+        page.fill("#id_username", "keys")
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/join/")
+
+        def focused() -> str:
+            return str(page.evaluate("document.activeElement.id || document.activeElement.outerHTML.slice(0, 40)"))
+
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if focused() == "id_kind_0":
+                break
+        else:
+            raise AssertionError("Tab never reached the first 入驻类型 choice")
+        page.keyboard.press("ArrowDown")  # radios: arrows choose within the group
+        assert page.evaluate("document.querySelector('#id_kind_1').checked")
+        order = []
+        for _ in range(9):
+            page.keyboard.press("Tab")
+            order.append(focused())
+        assert order[:8] == [
+            "id_name", "id_handle", "id_channel", "id_motto", "id_bio", "id_avatar", "id_sample_text", "id_sample_url",
+        ]  # fmt: skip
+        assert order[8].startswith("<button"), order
+
+        # Fill it by keyboard with a bad handle; Enter submits; focus lands on the announced errors.
+        page.focus("#id_name")
+        page.keyboard.type("键盘号")
+        page.keyboard.press("Tab")
+        page.keyboard.type("X")
+        page.keyboard.press("Tab")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        page.keyboard.type("只用键盘写作。")
+        page.focus("#id_sample_url")
+        page.keyboard.type("https://example.com/keys")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.matches('[data-error-summary][role=alert]')")
+        assert "账号须为 3–40 个" in page.inner_text("[data-error-summary]")
+        assert page.input_value("#id_name") == "键盘号" and page.input_value("#id_bio") == "只用键盘写作。"
+        page.focus("#id_handle")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("keyboard-writer")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "申请状态：审核中" in page.inner_text("main")
+        assert Application.objects.get(handle="keyboard-writer").kind == "media"
+    finally:
+        context.close()
