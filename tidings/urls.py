@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
@@ -23,6 +23,7 @@ urlpatterns = [
     path("u/<slug:handle>/follow/", views.follow, name="follow"),
     path("care/", views.care, name="care"),
     path("join/", views.join, name="join"),
+    path("studio/", include("tidings.studio.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accessibility/set/", views.accessibility_set, name="accessibility-set"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

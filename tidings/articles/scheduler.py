@@ -28,6 +28,7 @@ def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:
     done: list[tuple[Article, dt.timedelta]] = []
     due = list(Article.objects.scheduled_due(now).order_by("published_at", "pk").values_list("pk", "published_at"))
     for pk, at in due:
+        assert at is not None  # scheduled_due filters on published_at <= now
         with transaction.atomic():
             claimed = Article.objects.scheduled_due(now).filter(pk=pk).update(status=Article.Status.PUBLISHED)
             if not claimed:
