@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
@@ -15,7 +15,10 @@ from tidings.discovery import blocks
 api = NinjaAPI(
     title="Tidings API",
     version="1",
-    description="Read API of a Tidings site. Times are ISO 8601 in UTC.",
+    description=(
+        "Read API of a Tidings site, and a write API for creators (Authorization: Bearer <token>, "
+        "tokens made in the studio at /studio/tokens/). Times are ISO 8601 in UTC."
+    ),
     urls_namespace="api",
 )
 
@@ -186,3 +189,14 @@ def _item(i: blocks.Item) -> dict[str, object]:
         "channel_name": i.channel_name,
         "published_at": i.published_at,
     }
+
+
+# The write API (creators, bearer tokens): tidings/api/write.py.
+from tidings.api.write import Invalid, register  # noqa: E402
+
+register(api)
+
+
+@api.exception_handler(Invalid)
+def _invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
