@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from tidings.articles.models import Article
 from tidings.discovery import blocks
+from tidings.lib.markup import plain_text
 
 api = NinjaAPI(
     title="Tidings API",
@@ -101,7 +102,12 @@ def article_item(a: Article) -> dict[str, object]:
         "title": a.title,
         "url": a.get_absolute_url(),
         "summary": a.summary,
-        "creator": {"handle": a.creator.handle, "name": a.creator.name, "url": a.creator.get_absolute_url()},
+        # Names come from 申请入驻 and the admin; the API promises text without markup whatever was typed.
+        "creator": {
+            "handle": a.creator.handle,
+            "name": plain_text(a.creator.name),
+            "url": a.creator.get_absolute_url(),
+        },
         "channel": {"slug": a.channel.slug, "name": a.channel.name, "url": a.channel.get_absolute_url()},
         "published_at": a.published_at,
         "original": a.original,
@@ -184,7 +190,7 @@ def _item(i: blocks.Item) -> dict[str, object]:
         "id": i.id,
         "title": i.title,
         "url": i.url,
-        "creator_name": i.creator_name,
+        "creator_name": plain_text(i.creator_name),
         "creator_url": i.creator_url,
         "channel_name": i.channel_name,
         "published_at": i.published_at,
