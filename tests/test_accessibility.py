@@ -625,7 +625,7 @@ def test_care_mode_text_contrast(pages: dict[str, Any], demo: DemoSite, width: i
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("page_type", ["article-zh", "home"])
+@pytest.mark.parametrize("page_type", ["article-zh", "home", "studio", "studio-edit"])
 def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type: str, width: int) -> None:
     """Main targets (MAIN_TARGETS, anywhere on the page) at least 60 × 60 px; every other link and
     button in <main> at least 44 px tall, except links in the running text of the article body."""
@@ -652,6 +652,7 @@ def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type
             "article-zh", ".article", [".article-aside .hot"], [".article-aside .creator-card"], id="article-zh"
         ),
         pytest.param("home", ".col-main", [".col-aside .hot"], [], id="home"),
+        pytest.param("studio-edit", ".studio-main", [".studio-preview"], [], id="studio-edit"),
     ],
 )
 def test_care_mode_is_a_single_column_at_1280px(
