@@ -548,3 +548,91 @@ def test_a_draft_is_404_on_the_public_page_and_read_api_for_everyone(client: Cli
         c = world.client(persona)
         assert c.get(f"/a/{draft.pk}/").status_code == 404, persona
         assert c.get(f"/api/v1/articles/{draft.pk}").status_code == 404, persona
+
+
+# --- in a real browser --------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_creator_writes_uploads_previews_publishes_edits_and_schedules_in_the_browser(
+    browser: Any, live_server: Any, spec_channels: None, tmp_path: Any
+) -> None:
+    from tests.browser import wait_until
+
+    writer = make_writer("browserwriter")
+    session = Client()
+    session.force_login(writer.user)
+    host = live_server.url.split("//", 1)[1].split(":", 1)[0]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "domain": host, "path": "/"}])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    picture = tmp_path / "早市.png"
+    picture.write_bytes(png((900, 600)))
+
+    page.goto(f"{live_server.url}/studio/new/")
+    page.fill("#f-title", "浏览器里写的文章")
+    page.fill("#f-body", "## 早市\n\n卖菜的阿姨六点就到了。")
+    page.get_by_role("toolbar").get_by_role("button", name="加粗").click()
+    assert page.input_value("#f-body").endswith("**加粗文字**")
+    # Upload by the file button: progress, then the Markdown lands in the body.
+    page.fill("#f-image-alt", "早市一角")
+    page.set_input_files("#f-image", str(picture))
+    wait_until(page, "document.querySelector('#upload-status').textContent.includes('已上传')", 10)
+    assert re.search(r"!\[早市一角\]\(/media/img/.+\.jpg\)", page.input_value("#f-body"))
+    assert page.evaluate("document.querySelector('#upload-progress').value") == 100
+    # Drag-and-drop onto the body uploads too.
+    import base64
+
+    dropped = base64.b64encode(png((500, 300), "JPEG")).decode()
+    page.evaluate(
+        """(b64) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const data = new DataTransfer();
+          data.items.add(new File([bytes], '拖进来的.jpg', { type: 'image/jpeg' }));
+          document.querySelector('#f-body').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        }""",
+        dropped,
+    )
+    wait_until(page, "document.querySelector('#upload-status').textContent.includes('已上传并插入：拖进来的.jpg')", 10)
+    assert re.search(r"!\[拖进来的\]\(/media/img/.+-500\.jpg\)", page.input_value("#f-body"))
+    # The live preview shows what the reader will see, image included.
+    wait_until(page, "document.querySelectorAll('#preview figure picture img').length === 2", 10)
+    assert page.locator("#preview h2").inner_text() == "早市"
+    # Autosave turns the new page into the draft's page without a reload.
+    wait_until(page, "document.querySelector('#autosave-status').textContent.startsWith('已保存')", 12)
+    assert re.search(r"/studio/a/\d+/$", page.url)
+    article = Article.objects.get()
+    assert article.status == "draft" and "早市一角" in article.body_md
+
+    page.get_by_role("button", name="立即发布").click()
+    page.wait_for_url(re.compile(r"done=published"))
+    assert "已发布" in page.locator("#studio-message").inner_text()
+    page.goto(f"{live_server.url}/a/{article.pk}/")
+    assert page.locator("h1").inner_text() == "浏览器里写的文章"
+    alts = [page.locator(".article-body figure img").nth(i).get_attribute("alt") for i in range(2)]
+    assert alts == ["早市一角", "拖进来的"]
+
+    # Edit the published article: a new revision appears and compares with the first.
+    page.goto(f"{live_server.url}/studio/a/{article.pk}/")
+    page.fill("#f-title", "浏览器里改过的文章")
+    page.get_by_role("button", name="保存修改").click()
+    page.wait_for_url(re.compile(r"done=saved"))
+    page.goto(f"{live_server.url}/studio/a/{article.pk}/revisions/")
+    assert page.locator(".revision-list li").count() == 2
+    page.get_by_role("link", name=re.compile("第 1 版")).click()
+    assert "浏览器里写的文章" in page.locator(".diff del").first.inner_text()
+
+    # Schedule a second article for a time in the future.
+    page.goto(f"{live_server.url}/studio/new/")
+    page.fill("#f-title", "明天早上发")
+    page.fill("#f-body", "定时发布的正文。")
+    page.fill("#f-publish-at", "2999-01-01T09:30")
+    page.get_by_role("button", name="定时发布").click()
+    page.wait_for_url(re.compile(r"done=scheduled"))
+    assert "2999-01-01 09:30:00" in page.locator(".studio-status").inner_text()
+    assert Article.objects.get(title="明天早上发").status == "scheduled"
+    assert errors == []
+    context.close()

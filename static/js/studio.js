@@ -92,6 +92,7 @@
       try { json = JSON.parse(xhr.responseText); } catch (err) { json = { error: "上传失败（服务器返回 " + xhr.status + "）。" }; }
       if (xhr.status === 200 && json.markdown) {
         if (progress) progress.value = 100;
+        body.setSelectionRange(body.selectionEnd, body.selectionEnd);  // after any selection, never around it
         insert("\n\n" + json.markdown + "\n\n", "", "");
         say(uploadStatus, "已上传并插入：" + file.name);
         if (altInput) altInput.value = "";
