@@ -45,8 +45,9 @@ def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:
                 late_seconds=int(late.total_seconds()),
             )
         done.append((article, late))
-        if late >= dt.timedelta(minutes=2):
-            log.warning("published article %s %s late (scheduled for %s)", pk, late, at.isoformat())
+    overdue = [late for _, late in done if late >= dt.timedelta(minutes=2)]
+    if overdue:
+        log.warning("published %d scheduled articles late (up to %s): was the worker down?", len(overdue), max(overdue))
     return done
 
 
