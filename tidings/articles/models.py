@@ -92,7 +92,7 @@ class Article(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every studio/API save; a save that names an older version is refused (409), so an
     # autosave from a stale tab never overwrites newer text.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, editable=False)
     # Where an import came from ("path:/abs/file.md" or "slug:..."); re-imports update in place.
     import_key = models.CharField(max_length=500, null=True, blank=True, unique=True)
 

@@ -136,7 +136,7 @@ def _form_ctx(
         "publish_at": publish_at or (local_input(article.published_at) if article and article.published_at else ""),
         "min_publish_at": local_input(timezone.now()),
         "autosave": article is None or article.status in AUTOSAVE_STATES,
-        "cover_url": f"/media/{raw['cover']}" if raw.get("cover") else "",
+        "cover_url": f"{settings.MEDIA_URL}{raw['cover']}" if raw.get("cover") else "",
         "state_labels": dict(STATES),
         "max_upload_mb": MAX_BYTES // 1_000_000,
         "time_zone": settings.TIME_ZONE,
