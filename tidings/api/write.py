@@ -274,7 +274,7 @@ def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] 
     try:
         image = actions.add_image(file.read(), name=file.name or "image", by=request.user)
     except ImageRejected as exc:
-        raise Invalid({"file": str(exc)}) from exc
+        raise Invalid({"file": actions.image_error_message(exc)}) from exc
     return Status(
         201,
         {

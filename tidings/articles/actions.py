@@ -520,3 +520,21 @@ def add_image(data: bytes, *, name: str, by: Any, article: Article | None = None
 def image_markdown(image: Image, alt: str = "") -> str:
     alt = plain_text(alt).replace("[", "").replace("]", "") or "图片"
     return f"![{alt}]({media_url(image.path)})"
+
+
+_IMAGE_REASONS = [
+    ("too many pixels", "图片像素太多（可能是“解压炸弹”）"),
+    ("megapixels", "图片像素太多"),
+    ("limit is", "文件太大"),
+    ("empty", "文件是空的"),
+    ("not a readable image", "这不是可以识别的图片文件"),
+    ("not accepted", "不支持这种图片格式"),
+    ("damaged", "图片数据已损坏"),
+]
+
+
+def image_error_message(error: Exception) -> str:
+    """A refused upload's reason for the studio and the API: Chinese first, then the details."""
+    text = str(error)
+    reason = next((zh for key, zh in _IMAGE_REASONS if key in text), "图片无法使用")
+    return f"图片没有上传：{reason}。{text}"

@@ -186,7 +186,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
         try:
             image = _take_upload(upload, request)
         except ImageRejected as exc:
-            errors[where] = str(exc)
+            errors[where] = actions.image_error_message(exc)
             continue
         if field == "cover_file":
             raw["cover"] = image.path
@@ -307,7 +307,7 @@ def upload(request: HttpRequest) -> JsonResponse:
     try:
         image = _take_upload(file, request)
     except ImageRejected as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return JsonResponse({"error": actions.image_error_message(exc)}, status=400)
     alt = request.POST.get("alt", "") or (file.name or "").rsplit(".", 1)[0]
     return JsonResponse(
         {
