@@ -565,7 +565,9 @@ def test_a_creator_writes_uploads_previews_publishes_edits_and_schedules_in_the_
     session.force_login(writer.user)
     host = live_server.url.split("//", 1)[1].split(":", 1)[0]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "domain": host, "path": "/"}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": session.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
