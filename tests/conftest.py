@@ -70,6 +70,16 @@ def make_reference(article: Article, title: str = "参考来源", source: str = 
     return Reference.objects.create(article=article, title=title, source=source, published_at=timezone.now())
 
 
+def make_user(username: str, role: str = User.Role.READER, **kw: object) -> User:
+    return User.objects.create_user(username, password=f"pw-{username}-123", role=role, **kw)  # type: ignore[arg-type]
+
+
+def make_writer(username: str, *, probation_left: int = 0, role: str = User.Role.CREATOR) -> Creator:
+    """An approved creator who signs in: a User with a creator role and their Creator profile."""
+    user = make_user(username, role)
+    return make_creator(username, f"{username}的号", user=user, probation_left=probation_left)
+
+
 @pytest.fixture
 def writer(db) -> Creator:  # type: ignore[no-untyped-def]
     """Li Wei, a creator with a quality badge."""

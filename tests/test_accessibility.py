@@ -64,6 +64,13 @@ PAGES = [
     "review-application",
     "review-article",
     "review-reports",
+    # The studio, signed in as the Chinese article's creator (its session cookie is set for /studio/ only: see new_context).
+    "studio",
+    "studio-new",
+    "studio-edit",
+    "studio-revisions",
+    "studio-revision",
+    "studio-tokens",
 ]
 # Page type → the demo persona whose session the browser carries on it (see `site`).
 SIGNED_IN = {
@@ -180,9 +187,11 @@ def site(
                 "review-article": f"/review/articles/{queue['article']}/",
                 "review-reports": f"/review/reports/{queue['reported']}/",
             }
+            session, studio_paths = studio_pages(zh)
+            paths.update(studio_paths)
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
-                yield DemoSite(url=server.url, media=media, paths=paths, sessions=queue["sessions"])
+                yield DemoSite(url=server.url, media=media, paths=paths, sessions={**queue["sessions"], "writer": session})
         finally:
             call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
@@ -242,7 +251,39 @@ def signed_in(page: Any, demo: DemoSite, page_type: str) -> Iterator[Any]:
         yield page
     finally:
         if persona:
-            page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+            page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME, path="/")  # not the studio's
+
+
+def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
+    """Make the article's creator a signed-in writer with one earlier revision and an API token;
+    return the session cookie's value and the studio's page paths."""
+    from django.test import Client
+
+    from tidings.accounts.models import User
+    from tidings.api.tokens import create_token
+    from tidings.articles.actions import save_revision
+
+    user = User.objects.create_user("a11y-writer", password="pw-a11y-writer-1", role=User.Role.CREATOR)
+    creator = article.creator
+    creator.user = user
+    creator.save(update_fields=["user"])
+    first = save_revision(article, user)
+    first.body_md = article.body_md.replace("\n\n", "\n\n旧版本里的一段。\n\n", 1)
+    first.title = article.title + "（初稿）"
+    first.save()
+    save_revision(article, user)
+    create_token(user, "发布脚本")
+    client = Client()
+    client.force_login(user)
+    base = f"/studio/a/{article.pk}/"
+    return client.cookies["sessionid"].value, {
+        "studio": "/studio/",
+        "studio-new": "/studio/new/",
+        "studio-edit": base,
+        "studio-revisions": f"{base}revisions/",
+        "studio-revision": f"{base}revisions/1/",
+        "studio-tokens": "/studio/tokens/",
+    }
 
 
 @pytest.fixture
@@ -270,18 +311,22 @@ def pages(site: DemoSite, browser: Any) -> Iterator[dict[str, Any]]:
     entering care mode by keyboard or signing in, use a context of their own)."""
     contexts = {}
     for mode in MODES:
-        contexts[mode] = new_context(browser, site.url, care=mode == "care")
+        contexts[mode] = new_context(browser, site.url, care=mode == "care", studio_session=site.sessions["writer"])
     yield {mode: context.new_page() for mode, context in contexts.items()}
     for context in contexts.values():
         context.close()
 
 
-def new_context(browser: Any, base_url: str, *, care: bool = False) -> Any:
+def new_context(browser: Any, base_url: str, *, care: bool = False, studio_session: str = "") -> Any:
     """A browser context (own cookies), in care mode when asked: the care-mode cookie is set for
-    the live server's host, as the 进入关怀版 link sets it."""
+    the live server's host, as the 进入关怀版 link sets it. With studio_session, a signed-in
+    creator's session cookie is sent under /studio/ only."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     if care:
         context.add_cookies([{"name": CARE_COOKIE, "value": "1", "url": base_url}])
+    if studio_session:
+        host = base_url.split("//", 1)[1].split(":", 1)[0]
+        context.add_cookies([{"name": "sessionid", "value": studio_session, "domain": host, "path": "/studio/"}])
     return context
 
 
@@ -675,7 +720,7 @@ def test_care_mode_text_contrast(pages: dict[str, Any], demo: DemoSite, width: i
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("page_type", ["article-zh", "home"])
+@pytest.mark.parametrize("page_type", ["article-zh", "home", "studio", "studio-edit"])
 def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type: str, width: int) -> None:
     """Main targets (MAIN_TARGETS, anywhere on the page) at least 60 × 60 px; every other link and
     button in <main> at least 44 px tall, except links in the running text of the article body."""
@@ -702,6 +747,7 @@ def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type
             "article-zh", ".article", [".article-aside .hot"], [".article-aside .creator-card"], id="article-zh"
         ),
         pytest.param("home", ".col-main", [".col-aside .hot"], [], id="home"),
+        pytest.param("studio-edit", ".studio-main", [".studio-preview"], [], id="studio-edit"),
     ],
 )
 def test_care_mode_is_a_single_column_at_1280px(

@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -492,7 +493,8 @@ def test_a_draft_is_saved_unpublished_and_marked_in_the_output(tmp_path: Path, w
 def test_a_future_date_schedules_the_article(tmp_path: Path, writer: Creator) -> None:
     run_import(write(tmp_path / "f.md", "title: 明天见\nauthor: liwei\nchannel: news\ndate: 2999-01-01"))
     article = Article.objects.get()
-    assert article.status == Article.Status.PUBLISHED
+    assert article.status == Article.Status.SCHEDULED
+    assert article.published_at == dt.datetime(2999, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert not Article.objects.published().exists()
 
 

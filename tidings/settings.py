@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "tidings.engagement",
     "tidings.discovery",
     "tidings.web",
+    "tidings.studio",
     "tidings.api",
     "tidings.importers",
     "tidings.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("u/<slug:handle>/", views.creator, name="creator"),
     path("u/<slug:handle>/follow/", views.follow, name="follow"),
     path("care/", views.care, name="care"),
+    path("studio/", include("tidings.studio.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accessibility/set/", views.accessibility_set, name="accessibility-set"),
     path("accounts/", include("tidings.accounts.urls")),

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
 from tidings.articles.models import Article
 from tidings.discovery import blocks
+from tidings.lib.markup import plain_text
 
 api = NinjaAPI(
     title="Tidings API",
     version="1",
-    description="Read API of a Tidings site. Times are ISO 8601 in UTC.",
+    description=(
+        "Read API of a Tidings site, and a write API for creators (Authorization: Bearer <token>, "
+        "tokens made in the studio at /studio/tokens/). Times are ISO 8601 in UTC."
+    ),
     urls_namespace="api",
 )
 
@@ -98,7 +102,12 @@ def article_item(a: Article) -> dict[str, object]:
         "title": a.title,
         "url": a.get_absolute_url(),
         "summary": a.summary,
-        "creator": {"handle": a.creator.handle, "name": a.creator.name, "url": a.creator.get_absolute_url()},
+        # Names come from 申请入驻 and the admin; the API promises text without markup whatever was typed.
+        "creator": {
+            "handle": a.creator.handle,
+            "name": plain_text(a.creator.name),
+            "url": a.creator.get_absolute_url(),
+        },
         "channel": {"slug": a.channel.slug, "name": a.channel.name, "url": a.channel.get_absolute_url()},
         "published_at": a.published_at,
         "original": a.original,
@@ -181,8 +190,19 @@ def _item(i: blocks.Item) -> dict[str, object]:
         "id": i.id,
         "title": i.title,
         "url": i.url,
-        "creator_name": i.creator_name,
+        "creator_name": plain_text(i.creator_name),
         "creator_url": i.creator_url,
         "channel_name": i.channel_name,
         "published_at": i.published_at,
     }
+
+
+# The write API (creators, bearer tokens): tidings/api/write.py.
+from tidings.api.write import Invalid, register  # noqa: E402
+
+register(api)
+
+
+@api.exception_handler(Invalid)
+def _invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)

@@ -22,7 +22,15 @@ class ArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("title", "creator__name", "creator__handle")
     date_hierarchy = "published_at"
     raw_id_fields = ("creator",)
-    readonly_fields = ("views_count", "shares_count", "comments_count", "likes_count", "hot_score", "import_key")
+    readonly_fields = (
+        "views_count",
+        "shares_count",
+        "comments_count",
+        "likes_count",
+        "hot_score",
+        "import_key",
+        "deleted_at",
+    )
     inlines = [ReferenceInline]
     list_select_related = ("creator", "channel")
     actions = ["publish", "withdraw"]

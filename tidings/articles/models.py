@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -20,6 +22,14 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
     def by(self, creator: Creator | int) -> ArticleQuerySet:
         return self.filter(creator=creator)
+
+    def live(self) -> ArticleQuerySet:
+        """Not deleted: what a creator's studio lists (deleted articles are gone for everyone)."""
+        return self.filter(deleted_at__isnull=True)
+
+    def scheduled_due(self, now: dt.datetime) -> ArticleQuerySet:
+        """Scheduled articles whose time has come (tidings.articles.scheduler.publish_due)."""
+        return self.filter(status=Article.Status.SCHEDULED, published_at__lte=now, deleted_at__isnull=True)
 
     def newest(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-id")
@@ -78,6 +88,11 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Soft delete (studio 删除): hidden everywhere, 404 to everyone; the row and its history stay.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every studio/API save; a save that names an older version is refused (409), so an
+    # autosave from a stale tab never overwrites newer text.
+    version = models.PositiveIntegerField(default=1, editable=False)
     # Where an import came from ("path:/abs/file.md" or "slug:..."); re-imports update in place.
     import_key = models.CharField(max_length=500, null=True, blank=True, unique=True)
 
@@ -101,6 +116,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_newest"),
             models.Index(fields=["channel", "status", "-published_at"], name="article_channel_newest"),
             models.Index(fields=["creator", "status", "-published_at"], name="article_creator_newest"),
+            # The studio's list of one creator's articles, newest edit first (tidings.studio.views).
+            models.Index(fields=["creator", "-updated_at"], name="article_creator_updated"),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +125,16 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/a/{self.pk}/"
+
+    @property
+    def is_public(self) -> bool:
+        """Readers can see it now (the same rule as ArticleQuerySet.published())."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+            and self.deleted_at is None
+        )
 
     @property
     def is_published(self) -> bool:
@@ -149,3 +176,29 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class Revision(models.Model):
+    """A snapshot of an article's text as saved (studio or API): kept on every explicit save, so
+    edits can be compared and restored. Restoring saves a new revision; none is ever changed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=500, blank=True)
+    body_md = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    # [{"title", "source", "url", "published_at" (ISO or null)}, …] as saved.
+    references = models.JSONField(default=list, blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=120, blank=True)  # e.g. "恢复自第 3 版"
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="revision_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"

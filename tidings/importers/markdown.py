@@ -17,7 +17,8 @@ Front matter keys (Hugo/Jekyll-compatible; unknown keys are ignored, as those to
 - `date`: ISO 8601 date or date-time, as a YAML timestamp or a string. No zone → the site's zone
   (settings.TIME_ZONE); a bare date is 00:00 there. Missing → now for a new article, and
   the article's own date on a re-import (so re-importing never bumps it to the top).
-  A date in the future schedules the article: it is published but hidden until then.
+  A date in the future schedules the article (status scheduled; `tidings worker` publishes it
+  then).
 - `author`: a creator handle (letters, digits, `-`, `_`; at most 40). A missing creator is
   created, named `author_name` (or the handle). An existing creator keeps their name: a file
   does not rename a person. No `author` → `default_author` (the CLI's --default-author).
@@ -632,6 +633,11 @@ class MarkdownImporter:
         elif article.status in (Article.Status.WITHDRAWN, Article.Status.REJECTED):
             # An editor's decision outlives a re-import: the text updates, the status stays.
             article.published_at = front.published_at or article.published_at
+            save_article(article)
+        elif front.published_at is not None and front.published_at > now:
+            # A future date schedules it: `tidings worker` publishes it then (articles.scheduler).
+            article.status = Article.Status.SCHEDULED
+            article.published_at = front.published_at
             save_article(article)
         else:
             save_article(article, publish=True, publish_at=front.published_at)

@@ -65,8 +65,32 @@ def sanitize(html: str) -> str:
 
 
 def plain_text(text: str) -> str:
-    """Text for a field that must never hold markup (titles, names, mottos): tags dropped."""
-    return nh3.clean(text, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip()
+    """Text for a field that must never hold markup (titles, names, mottos): tags dropped.
+
+    Repeated until nothing changes, so that escaped markup (`&lt;script&gt;`) cannot turn back
+    into a tag when the text is unescaped for storage. Control characters are dropped too.
+    """
+    for _ in range(5):
+        clean = _CONTROL.sub("", text)
+        clean = nh3.clean(clean, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip()
+        if clean == text:
+            break
+        text = clean
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def safe_url(url: str) -> str:
+    """An http(s) URL for a plain link (references), or "" for anything else (javascript:, data:…)."""
+    url = url.strip()
+    if not url:
+        return ""
+    lowered = re.sub(r"[\x00-\x20]", "", url).lower()
+    if not lowered.startswith(("http://", "https://")) or len(url) > 500 or any(c in url for c in "<>\"' \\"):
+        return ""
+    return url
 
 
 def _heading_level(tag: str) -> str:

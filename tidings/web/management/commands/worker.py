@@ -1,19 +1,47 @@
-"""`tidings worker`: the background worker (django-tasks database backend)."""
+"""`tidings worker`: the background worker (django-tasks database backend) and the scheduler.
+
+At start it publishes every scheduled article that is overdue (catch-up after downtime, each
+with its lateness in the audit log), then keeps doing so at every minute boundary in a thread
+beside django-tasks' db_worker. `--batch` publishes what is due, runs what is queued, and exits.
+"""
 
 from __future__ import annotations
 
+import threading
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from tidings.articles.scheduler import publish_due, run_forever
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: tasks enqueued by publishing and editing."
+    help = "Run the background worker: scheduled publishing, and tasks enqueued by publishing and editing."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
+        parser.add_argument("--batch", action="store_true", help="Publish what is due, run what is queued, then exit.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        call_command("db_worker", queue_name="*", batch=opts["batch"], no_startup_delay=True, reload=False)
+        if opts["batch"]:
+            for article, late in publish_due(timezone.now()):
+                self.stdout.write(f"published /a/{article.pk}/ ({int(late.total_seconds())} s late)")
+            if _queued_in_database():
+                call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, reload=False)
+            return
+        stop = threading.Event()
+        scheduler = threading.Thread(target=run_forever, args=(stop,), name="scheduler", daemon=True)
+        scheduler.start()
+        try:
+            call_command("db_worker", queue_name="*", batch=False, no_startup_delay=True, reload=False)
+        finally:
+            stop.set()
+            scheduler.join(timeout=5)
+
+
+def _queued_in_database() -> bool:
+    """Tasks wait in the database (production); the tests' immediate backend has no queue to run."""
+    return str(settings.TASKS["default"]["BACKEND"]).endswith("DatabaseBackend")

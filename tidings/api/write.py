@@ -1,0 +1,286 @@
+"""The write API: creators' articles and images with `Authorization: Bearer <token>`.
+
+Thin over the studio's own functions: tidings.articles.access decides who may touch what (another
+creator's article is 404, a reader's token 403), tidings.articles.actions checks, writes and
+publishes (the same sanitiser, states and probation rules as the studio).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from tidings.api.tokens import user_for_token
+from tidings.articles import access, actions
+from tidings.articles.models import Article
+from tidings.creators.models import Creator
+from tidings.lib.images import MAX_BYTES, ImageRejected
+
+
+class BearerToken(HttpBearer):
+    """A personal API token made in the studio (/studio/tokens/)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+_operations: list[tuple[str, str, dict[str, Any], Callable[..., Any]]] = []
+
+
+def _operation(method: str, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def remember(view: Callable[..., Any]) -> Callable[..., Any]:
+        _operations.append((method, path, options, view))
+        return view
+
+    return remember
+
+
+def register(api: NinjaAPI) -> None:
+    """Add the write operations to the API's own router, beside the read ones on the same paths
+    (GET and POST /articles share one path: ninja serves one router's operations per path)."""
+    bearer = BearerToken()
+    for method, path, options, view in _operations:
+        getattr(api, method)(path, auth=bearer, tags=["write"], **options)(view)
+
+
+class Error(Schema):
+    detail: str
+
+
+class InvalidInput(Schema):
+    """The request broke a rule: `errors` names each field (references.N for the Nth reference)."""
+
+    detail: str
+    errors: dict[str, str] = {}
+
+
+class SchemaError(Schema):
+    """The request did not match the schema (a wrong type, a missing field)."""
+
+    detail: list[dict[str, Any]]
+
+
+class ReferenceIn(Schema):
+    title: str = Field(max_length=2000)
+    source: str = Field("", max_length=2000)
+    url: str = Field("", max_length=2000)
+    date: str | None = Field(None, max_length=40, description="ISO 8601 date or date-time; no zone = site's zone")
+
+
+class ArticleIn(Schema):
+    title: str = Field("", max_length=2000)
+    body_md: str = Field("", description="Markdown; rendered and sanitised as in the studio")
+    summary: str = Field("", max_length=5000)
+    channel: str | None = Field(None, max_length=100, description="Channel slug; default: the first channel")
+    tags: list[str] = Field(default_factory=list, max_length=100)
+    cover: str = Field("", max_length=500, description="URL or path of an image uploaded with POST /images")
+    original: bool = False
+    references: list[ReferenceIn] = Field(default_factory=list, max_length=100)
+    version: int | None = Field(None, description="PUT: the version this text is based on; older → 409")
+    publish: bool = Field(False, description="Publish (or schedule, or submit for review) after saving")
+    publish_at: dt.datetime | None = Field(None, description="With publish: a future time schedules the article")
+
+
+class PublishIn(Schema):
+    publish_at: dt.datetime | None = None
+
+
+class ReferenceOut(Schema):
+    title: str
+    source: str
+    url: str
+    published_at: dt.datetime | None
+
+
+class MyArticle(Schema):
+    id: int
+    status: str
+    version: int
+    title: str
+    url: str
+    summary: str
+    body_md: str
+    body_html: str
+    channel: str
+    tags: list[str]
+    cover: str
+    original: bool
+    references: list[ReferenceOut]
+    published_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class MyArticleList(Schema):
+    items: list[MyArticle]
+
+
+class ImageOut(Schema):
+    url: str
+    width: int
+    height: int
+    markdown: str
+
+
+ERRORS = {400: InvalidInput, 401: Error, 403: Error, 404: Error, 409: Error, 422: SchemaError}
+
+
+def _writer(request: HttpRequest) -> Creator:
+    creator = access.writer_profile(request.user)
+    if creator is None:
+        raise HttpError(403, "Only approved creators may write (只有通过入驻审核的创作者可以写文章).")
+    return creator
+
+
+def _own(request: HttpRequest, article_id: int) -> Article:
+    _writer(request)
+    return access.get_article_for_editing(request.user, article_id)
+
+
+def mine(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "status": a.status,
+        "version": a.version,
+        "title": a.title,
+        "url": a.get_absolute_url(),
+        "summary": a.summary,
+        "body_md": a.body_md,
+        "body_html": a.body_html,
+        "channel": a.channel.slug,
+        "tags": [str(t) for t in a.tags],
+        "cover": a.cover_url,
+        "original": a.original,
+        "references": [
+            {"title": r.title, "source": r.source, "url": r.url, "published_at": r.published_at}
+            for r in a.references.all()
+        ],
+        "published_at": a.published_at,
+        "updated_at": a.updated_at,
+    }
+
+
+def _clean(payload: ArticleIn) -> actions.ArticleInput:
+    raw = payload.dict()
+    raw["references"] = [dict(r) for r in raw["references"]]
+    try:
+        return actions.clean_article_input(raw)
+    except actions.ArticleInvalid as exc:
+        raise Invalid(exc.errors) from exc
+
+
+class Invalid(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | None) -> None:
+    try:
+        actions.submit_article(article, request.user, publish_at)
+    except actions.ArticleInvalid as exc:
+        raise Invalid(exc.errors) from exc
+    except actions.WrongState as exc:
+        raise HttpError(409, str(exc)) from exc
+
+
+@_operation("get", "/me/articles", response={200: MyArticleList, **ERRORS}, summary="My articles, any state")
+def my_articles(request: HttpRequest, status: str | None = None) -> dict[str, Any]:
+    creator = _writer(request)
+    qs = Article.objects.live().by(creator).select_related("channel").order_by("-updated_at", "-pk")
+    if status:
+        qs = qs.filter(status=status)
+    return {"items": [mine(a) for a in qs.prefetch_related("references")[:200]]}
+
+
+@_operation("get", "/me/articles/{article_id}", response={200: MyArticle, **ERRORS}, summary="One of my articles")
+def my_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
+    return mine(_own(request, article_id))
+
+
+@_operation(
+    "post", "/articles", response={201: MyArticle, **ERRORS}, summary="Create an article (a draft unless publish)"
+)
+def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
+    creator = _writer(request)
+    data = _clean(payload)
+    with transaction.atomic():
+        article = actions.create_article(creator, request.user, data)
+        if payload.publish:
+            _publish(article, request, payload.publish_at)
+    return Status(201, mine(article))
+
+
+@_operation("put", "/articles/{article_id}", response={200: MyArticle, **ERRORS}, summary="Replace an article's text")
+def update(request: HttpRequest, article_id: int, payload: ArticleIn) -> dict[str, Any]:
+    article = _own(request, article_id)
+    data = _clean(payload)
+    with transaction.atomic():
+        try:
+            actions.edit_article(article, request.user, data, version=payload.version)
+        except actions.StaleVersion as exc:
+            raise HttpError(409, str(exc)) from exc
+        except actions.WrongState as exc:
+            raise HttpError(409, str(exc)) from exc
+        if payload.publish:
+            _publish(article, request, payload.publish_at)
+    return mine(article)
+
+
+@_operation(
+    "post", "/articles/{article_id}/publish", response={200: MyArticle, **ERRORS}, summary="Publish or schedule"
+)
+def publish(request: HttpRequest, article_id: int, payload: PublishIn) -> dict[str, Any]:
+    article = _own(request, article_id)
+    _publish(article, request, payload.publish_at)
+    return mine(article)
+
+
+@_operation("post", "/articles/{article_id}/withdraw", response={200: MyArticle, **ERRORS}, summary="Withdraw (撤回)")
+def withdraw(request: HttpRequest, article_id: int) -> dict[str, Any]:
+    article = _own(request, article_id)
+    try:
+        actions.withdraw_by(article, request.user)
+    except actions.WrongState as exc:
+        raise HttpError(409, str(exc)) from exc
+    return mine(article)
+
+
+@_operation("delete", "/articles/{article_id}", response={204: None, **ERRORS}, summary="Delete (soft)")
+def delete(request: HttpRequest, article_id: int) -> Status[None]:
+    article = _own(request, article_id)
+    actions.delete_article(article, request.user)
+    return Status(204, None)
+
+
+@_operation("post", "/images", response={201: ImageOut, **ERRORS}, summary="Upload an image (multipart field `file`)")
+def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] = "") -> Status[dict[str, Any]]:
+    _writer(request)
+    if file.size is not None and file.size > MAX_BYTES:
+        raise Invalid(
+            {"file": f"{file.name}: file is {file.size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB."}
+        )
+    try:
+        image = actions.add_image(file.read(), name=file.name or "image", by=request.user)
+    except ImageRejected as exc:
+        raise Invalid({"file": actions.image_error_message(exc)}) from exc
+    return Status(
+        201,
+        {
+            "url": actions.media_url(image.path),
+            "width": image.width,
+            "height": image.height,
+            "markdown": actions.image_markdown(image, alt or (file.name or "").rsplit(".", 1)[0]),
+        },
+    )

@@ -1,0 +1,431 @@
+"""The creator's studio (/studio/): write, preview, upload images, save (autosave), publish or
+schedule, edit with revisions (compare, restore), withdraw, delete, API tokens.
+
+Every article is fetched through tidings.articles.access and every write goes through
+tidings.articles.actions, the same functions the write API calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tidings.api.models import ApiToken
+from tidings.api.tokens import create_token, revoke_token
+from tidings.articles import access, actions
+from tidings.articles.models import Article, Revision
+from tidings.channels.models import Channel
+from tidings.creators.models import Creator
+from tidings.lib.images import MAX_BYTES, ImageRejected
+from tidings.lib.timefmt import local_datetime
+from tidings.studio.forms import local_input, raw_from_article, raw_from_post, reference_rows
+
+STATES = [
+    ("", "全部"),
+    (Article.Status.DRAFT, "草稿"),
+    (Article.Status.PENDING, "待审核"),
+    (Article.Status.SCHEDULED, "定时发布"),
+    (Article.Status.PUBLISHED, "已发布"),
+    (Article.Status.WITHDRAWN, "已撤回"),
+    (Article.Status.REJECTED, "未通过"),
+]
+DONE_MESSAGES = {
+    "saved": "已保存。",
+    "published": "已发布。",
+    "scheduled": "已设为定时发布。",
+    "pending": "已提交审核：编辑通过后发布。",
+    "withdrawn": "已撤回。",
+    "unscheduled": "已取消发布，文章回到草稿。",
+    "restored": "已恢复旧版本（保存为新版本）。",
+    "uploaded": "图片已上传并插入正文末尾。",
+    "deleted": "文章已删除。",
+    "revoked": "令牌已停用。",
+}
+# Autosave writes only where nothing is public yet; published, scheduled and pending articles are
+# saved by the explicit 保存 button (which keeps a revision).
+AUTOSAVE_STATES = {Article.Status.DRAFT, Article.Status.WITHDRAWN, Article.Status.REJECTED}
+
+View = Callable[..., HttpResponse]
+
+
+def writer_required(view: View) -> View:
+    """Anonymous → sign in; signed in but not an approved creator → a 403 page pointing to 申请入驻."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(f"/accounts/login/?next={quote(request.get_full_path())}")
+        creator = access.writer_profile(request.user)
+        if creator is None:
+            if request.headers.get("Accept", "").startswith("application/json") or request.method == "POST":
+                return JsonResponse({"error": "只有通过入驻审核的创作者可以使用创作者工作台。"}, status=403)
+            return render(request, "studio/not_creator.html", {}, status=403)
+        request.creator = creator  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _creator(request: HttpRequest) -> Creator:
+    return request.creator  # type: ignore[attr-defined,no-any-return]
+
+
+def _done(request: HttpRequest) -> str:
+    return DONE_MESSAGES.get(request.GET.get("done", ""), "")
+
+
+@require_GET
+@writer_required
+def index(request: HttpRequest) -> HttpResponse:
+    creator = _creator(request)
+    state = request.GET.get("state", "")
+    if state not in dict(STATES):
+        state = ""
+    mine = Article.objects.live().by(creator)
+    counts = dict(mine.order_by().values_list("status").annotate(n=_count()).values_list("status", "n"))
+    qs = mine.select_related("channel").order_by("-updated_at", "-pk")
+    if state:
+        qs = qs.filter(status=state)
+    ctx = {
+        "creator": creator,
+        "state": state,
+        "states": [(s, label, sum(counts.values()) if not s else counts.get(s, 0)) for s, label in STATES],
+        "articles": list(qs[:200]),
+        "message": _done(request),
+        "state_labels": dict(STATES),
+    }
+    return render(request, "studio/index.html", ctx)
+
+
+def _count() -> Any:
+    from django.db.models import Count
+
+    return Count("pk")
+
+
+def _form_ctx(
+    request: HttpRequest,
+    article: Article | None,
+    raw: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    publish_at: str = "",
+) -> dict[str, Any]:
+    preview_html = actions.render_body(str(raw.get("body_md", "")))
+    return {
+        "article": article,
+        "raw": raw,
+        "refs": reference_rows(raw),
+        "channels": list(Channel.objects.order_by("order", "pk")),
+        "errors": errors or {},
+        "ref_errors": {k: v for k, v in (errors or {}).items() if k.startswith("references")},
+        "message": message or _done(request),
+        "preview_html": preview_html,
+        "publish_at": publish_at or (local_input(article.published_at) if article and article.published_at else ""),
+        "min_publish_at": local_input(timezone.now()),
+        "autosave": article is None or article.status in AUTOSAVE_STATES,
+        "cover_url": f"{settings.MEDIA_URL}{raw['cover']}" if raw.get("cover") else "",
+        "state_labels": dict(STATES),
+        "max_upload_mb": MAX_BYTES // 1_000_000,
+        "time_zone": settings.TIME_ZONE,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def new(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        first = Channel.objects.order_by("order", "pk").first()
+        raw = {"channel": first.slug if first else "", "references": []}
+        return render(request, "studio/edit.html", _form_ctx(request, None, raw))
+    return _save(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    article = access.get_article_for_editing(request.user, pk)
+    if request.method == "GET":
+        return render(request, "studio/edit.html", _form_ctx(request, article, raw_from_article(article)))
+    return _save(request, article)
+
+
+def _parse_publish_at(value: str) -> dt.datetime | None:
+    return actions.parse_when(value) if value.strip() else None
+
+
+def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
+    """The form's buttons: 保存 (save), 发布 (publish now), 定时发布 (schedule), 上传图片 (no-JS upload)."""
+    action = request.POST.get("action", "save")
+    raw = raw_from_post(request.POST)
+    publish_at_raw = request.POST.get("publish_at", "")
+    errors: dict[str, str] = {}
+    notes: list[str] = []
+
+    def again(status: int, message: str = "") -> HttpResponse:
+        ctx = _form_ctx(request, article, raw, errors=errors, message=message, publish_at=publish_at_raw)
+        return render(request, "studio/edit.html", ctx, status=status)
+
+    # Images first: a rejected file is reported, and the text is still saved (nothing is lost).
+    for field, where in (("cover_file", "cover"), ("image_file", "image_file")):
+        upload = request.FILES.get(field)
+        if upload is None:
+            continue
+        try:
+            image = _take_upload(upload, request)
+        except ImageRejected as exc:
+            errors[where] = actions.image_error_message(exc)
+            continue
+        if field == "cover_file":
+            raw["cover"] = image.path
+        else:
+            alt = request.POST.get("image_alt", "") or (upload.name or "").rsplit(".", 1)[0]
+            raw["body_md"] = (
+                str(raw["body_md"]).rstrip() + "\n\n" + actions.image_markdown(image, alt) + "\n"
+            ).lstrip()
+            notes.append("uploaded")
+    try:
+        data = actions.clean_article_input(raw)
+    except actions.ArticleInvalid as exc:
+        errors.update(exc.errors)
+        return again(400, "没有保存：请按提示修改。")
+    version = _int(request.POST.get("version"))
+    try:
+        with transaction.atomic():
+            if article is None:
+                article = actions.create_article(_creator(request), request.user, data)
+            else:
+                article = actions.edit_article(article, request.user, data, version=version)
+    except actions.StaleVersion as exc:
+        return again(409, str(exc))
+    except actions.WrongState as exc:
+        return again(409, str(exc))
+    if errors:  # the text is saved, an upload was not
+        return again(400, "文字已保存，但有文件没有上传成功：请看下面的说明。")
+    done = "uploaded" if notes else "saved"
+    if action in ("publish", "schedule"):
+        when = None
+        if action == "schedule":
+            try:
+                when = _parse_publish_at(publish_at_raw)
+            except ValueError:
+                when = None
+            if when is None or when <= timezone.now():
+                errors["publish_at"] = "请选择一个将来的发布时间（例如明天 09:00）。"
+                return again(400, "文字已保存，但没有定时：请选择发布时间。")
+        try:
+            actions.submit_article(article, request.user, when)
+        except actions.ArticleInvalid as exc:
+            errors.update(exc.errors)
+            return again(400, "文字已保存，但还不能发布：请按提示补充。")
+        except actions.WrongState as exc:
+            return again(409, f"文字已保存。{exc}")
+        done = {"pending": "pending", "scheduled": "scheduled"}.get(article.status, "published")
+    return HttpResponseRedirect(f"/studio/a/{article.pk}/?done={done}")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _take_upload(upload: Any, request: HttpRequest) -> Any:
+    if upload.size > MAX_BYTES:
+        # Refused by size before reading it into memory.
+        raise ImageRejected(
+            f"{upload.name}：文件有 {upload.size / 1e6:.1f} MB，上限是 {MAX_BYTES // 1_000_000} MB"
+            f" (file is {upload.size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB)."
+        )
+    return actions.add_image(upload.read(), name=upload.name, by=request.user)
+
+
+@require_POST
+@writer_required
+def autosave(request: HttpRequest) -> JsonResponse:
+    """studio.js saves the open draft every few seconds when it changed. A save based on an older
+    version answers 409 and writes nothing; the page says so instead of losing either text."""
+    raw = raw_from_post(request.POST)
+    pk = _int(request.POST.get("article"))
+    try:
+        data = actions.clean_article_input(raw)
+    except actions.ArticleInvalid as exc:
+        return JsonResponse({"error": "没有自动保存：请按提示修改。", "errors": exc.errors}, status=400)
+    try:
+        with transaction.atomic():
+            if pk is None:
+                article = actions.create_article(_creator(request), request.user, data, autosave=True)
+            else:
+                article = access.get_article_for_editing(request.user, pk, for_update=True)
+                if article.status not in AUTOSAVE_STATES:
+                    return JsonResponse({"error": "已发布或待发布的文章不自动保存，请点“保存修改”。"}, status=409)
+                article = actions.edit_article(
+                    article, request.user, data, version=_int(request.POST.get("version")), autosave=True
+                )
+    except actions.StaleVersion as exc:
+        return JsonResponse({"error": str(exc), "version": exc.current}, status=409)
+    return JsonResponse(
+        {
+            "article": article.pk,
+            "version": article.version,
+            "saved_at": local_datetime(article.updated_at)[-8:],
+            "edit_url": f"/studio/a/{article.pk}/",
+        }
+    )
+
+
+@require_POST
+@writer_required
+def preview(request: HttpRequest) -> JsonResponse:
+    """The live preview: the body as readers will see it, by the same renderer and sanitiser."""
+    body = request.POST.get("body_md", "")
+    if len(body) > actions.MAX_BODY:
+        return JsonResponse({"error": f"正文最多 {actions.MAX_BODY} 个字符。"}, status=400)
+    return JsonResponse({"html": actions.render_body(body)})
+
+
+@require_POST
+@writer_required
+def upload(request: HttpRequest) -> JsonResponse:
+    """An image for the body (button or drag-and-drop): JSON with the Markdown to insert."""
+    file = request.FILES.get("image")
+    if file is None:
+        return JsonResponse({"error": "没有收到文件：请选择一张图片。"}, status=400)
+    try:
+        image = _take_upload(file, request)
+    except ImageRejected as exc:
+        return JsonResponse({"error": actions.image_error_message(exc)}, status=400)
+    alt = request.POST.get("alt", "") or (file.name or "").rsplit(".", 1)[0]
+    return JsonResponse(
+        {
+            "url": actions.media_url(image.path),
+            "path": image.path,
+            "width": image.width,
+            "height": image.height,
+            "markdown": actions.image_markdown(image, alt),
+        }
+    )
+
+
+@require_GET
+def view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article as its reader will see it, in any state: for its creator (and editors)."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"/accounts/login/?next={quote(request.get_full_path())}")
+    article = access.get_article_for_viewing(request.user, pk)
+    ctx = {"article": article, "references": list(article.references.all()), "state_labels": dict(STATES)}
+    return render(request, "studio/view.html", ctx)
+
+
+@require_POST
+@writer_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    article = access.get_article_for_editing(request.user, pk)
+    was = article.status
+    try:
+        actions.withdraw_by(article, request.user)
+    except actions.WrongState as exc:
+        ctx = _form_ctx(request, article, raw_from_article(article), message=str(exc))
+        return render(request, "studio/edit.html", ctx, status=409)
+    done = "withdrawn" if was == Article.Status.PUBLISHED else "unscheduled"
+    return HttpResponseRedirect(f"/studio/a/{article.pk}/?done={done}")
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    article = access.get_article_for_editing(request.user, pk)
+    if request.method == "GET":
+        return render(request, "studio/delete.html", {"article": article})
+    actions.delete_article(article, request.user)
+    return HttpResponseRedirect("/studio/?done=deleted")
+
+
+@require_GET
+@writer_required
+def revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    article = access.get_article_for_editing(request.user, pk)
+    items = list(Revision.objects.filter(article=article).select_related("editor"))
+    return render(request, "studio/revisions.html", {"article": article, "revisions": items})
+
+
+def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
+    """A readable line diff: (kind, text) with kind "same", "del" or "add"; the template escapes it."""
+    out: list[tuple[str, str]] = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        code, text = line[:2], line[2:]
+        if code == "? ":
+            continue
+        out.append(({"- ": "del", "+ ": "add"}.get(code, "same"), text))
+    return out
+
+
+def _ref_text(refs: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        " · ".join(str(x) for x in (r.get("title"), r.get("source"), r.get("url"), r.get("published_at")) if x)
+        for r in refs
+    )
+
+
+@require_GET
+@writer_required
+def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Compare a revision with the article as it is now."""
+    article, rev = access.get_revision_for_editing(request.user, pk, number)
+    current = actions._snapshot_references(article)
+    fields = [
+        ("标题", rev.title, article.title),
+        ("摘要", rev.summary, article.summary),
+        ("标签", "，".join(map(str, rev.tags)), "，".join(map(str, article.tags))),
+        ("参考信息", _ref_text(rev.references), _ref_text(current)),
+        ("正文", rev.body_md, article.body_md),
+    ]
+    diffs = [(label, diff_lines(old, new), old == new) for label, old, new in fields]
+    ctx = {"article": article, "revision": rev, "diffs": diffs}
+    return render(request, "studio/revision.html", ctx)
+
+
+@require_POST
+@writer_required
+def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    article, rev = access.get_revision_for_editing(request.user, pk, number)
+    actions.restore_revision(article, rev, request.user)
+    return HttpResponseRedirect(f"/studio/a/{article.pk}/?done=restored")
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: a new token's secret is shown once, on the page that made it."""
+    ctx: dict[str, Any] = {"message": _done(request), "errors": {}}
+    status = 200
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        try:
+            ctx["secret"], ctx["made"] = create_token(request.user, name)
+        except ValueError as exc:
+            ctx["errors"]["name"] = str(exc)
+            ctx["name"] = name
+            status = 400
+    ctx["tokens"] = list(ApiToken.objects.filter(user=_creator(request).user))
+    return render(request, "studio/tokens.html", ctx, status=status)
+
+
+@require_POST
+@writer_required
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    revoke_token(request.user, token_id)
+    return HttpResponseRedirect("/studio/tokens/?done=revoked")
