@@ -191,7 +191,9 @@ def site(
             paths.update(studio_paths)
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
-                yield DemoSite(url=server.url, media=media, paths=paths, sessions={**queue["sessions"], "writer": session})
+                yield DemoSite(
+                    url=server.url, media=media, paths=paths, sessions={**queue["sessions"], "writer": session}
+                )
         finally:
             call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)

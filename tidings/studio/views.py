@@ -29,6 +29,7 @@ from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib.images import MAX_BYTES, ImageRejected
 from tidings.lib.timefmt import local_datetime
+from tidings.moderation.notices import notices_for
 from tidings.studio.forms import local_input, raw_from_article, raw_from_post, reference_rows
 
 STATES = [
@@ -104,6 +105,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "articles": list(qs[:200]),
         "message": _done(request),
         "state_labels": dict(STATES),
+        # Editors' decisions on this creator's application and articles (tidings.moderation).
+        "notices": notices_for(request.user, limit=5),
     }
     return render(request, "studio/index.html", ctx)
 
