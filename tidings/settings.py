@@ -179,6 +179,7 @@ INSTALLED_APPS = [
     "tidings.api",
     "tidings.importers",
     "tidings.demo",
+    "tidings.search",
 ]
 
 MIDDLEWARE = [

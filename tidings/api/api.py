@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from tidings.articles.models import Article
 from tidings.discovery import blocks
+from tidings.search.api import router as search_router
 
 api = NinjaAPI(
     title="Tidings API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     description="Read API of a Tidings site. Times are ISO 8601 in UTC.",
     urls_namespace="api",
 )
+api.add_router("/search", search_router)  # GET /api/v1/search (tidings/search/api.py)
 
 
 class CreatorRef(Schema):
