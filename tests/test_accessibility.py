@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -54,6 +55,7 @@ PAGES = [
     "accessibility",
     "login",
     "follow",
+    "search",
 ]
 MODES = ["normal", "care"]
 
@@ -148,6 +150,7 @@ def site(
                 "accessibility": "/accessibility/",
                 "login": "/accounts/login/",
                 "follow": f"/u/{zh.creator.handle}/follow/",
+                "search": f"/search?q={quote(zh.title[:2])}",
             }
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):

@@ -81,7 +81,7 @@ def read(
     except QueryError as exc:
         raise BadInput("q", str(exc)) from None
     try:
-        number = int(page or 1)
+        number = 1 if page is None or page == "" else int(page)
     except (TypeError, ValueError):
         raise BadInput("page", "页码必须是正整数。") from None
     if not 1 <= number <= MAX_PAGE:

@@ -15,11 +15,17 @@ from markupsafe import Markup, escape
 from tidings.search.text import CJK
 
 SNIPPET_CHARS = 120
+_CJK = re.compile(f"[{CJK}]")
 
 
 @lru_cache(maxsize=4096)
 def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).lower()
+
+
+def _letter(ch: str) -> bool:
+    """A letter that is not CJK: Latin words are indexed whole, from their first letter."""
+    return ch.isalpha() and not _CJK.match(ch)
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -41,10 +47,10 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
         if not w:
             continue
         # Latin words match from a word start, as the index does ("the" is not marked in "then").
-        word_start = w[0].isalnum() and not re.match(f"[{CJK}]", w[0])
+        word_start = _letter(w[0])
         at = folded.find(w)
         while at != -1:
-            if not (word_start and at > 0 and folded[at - 1].isalnum() and not re.match(f"[{CJK}]", folded[at - 1])):
+            if not (word_start and at > 0 and _letter(folded[at - 1])):
                 found.append((origin[at], origin[at + len(w) - 1] + 1))
             at = folded.find(w, at + len(w))
     merged: list[tuple[int, int]] = []

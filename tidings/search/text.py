@@ -1,12 +1,12 @@
 """Text → tokens, the same on both backends (docs/architecture.md "Search").
 
-Documents: the text is normalised (NFKC, lower case); each run of CJK characters becomes its
-overlapping 2-character tokens plus the run's last character ("联合国" → 联合 合国 国); other
-letters and digits become words, split where letters meet digits ("iphone15" → iphone 15).
+Documents: the text is normalised (NFKC, lower case); each run of CJK characters, and each run
+of digits, becomes its overlapping 2-character tokens plus the run's last character ("联合国" →
+联合 合国 国, "1998" → 19 99 98 8); other letters make words ("iphone15" → iphone 15 5).
 
 Queries: whitespace separates terms (all must match). Each term becomes a phrase of the same
-tokens, so a match means the term occurs as a substring of the normalised text (CJK exactly;
-Latin words from a word start): a CJK run that ends the term gives its bigrams but not the
+tokens, so a match means the term occurs as a substring of the normalised text (CJK and digits
+anywhere; Latin words from a word start): a CJK run that ends the term gives its bigrams but not the
 trailing token (the document's run may go on), and a single character or a word that ends the
 term is a prefix ("党" → 党*: every bigram starting with 党, and 党 closing a run). Punctuation
 and query syntax (" * ( ) : ^ - AND OR NEAR) are only text here: tokens hold letters, digits
@@ -44,7 +44,7 @@ def doc_tokens(text: str) -> list[str]:
     """Index tokens of one field, in order (positions matter for phrases)."""
     out: list[str] = []
     for m in _PIECE.finditer(normalize(text)):
-        run = m.group("cjk")
+        run = m.group("cjk") or m.group("num")
         if run:
             if len(run) > 1:
                 out.extend([run[i : i + 2] for i in range(len(run) - 1)])
@@ -84,7 +84,7 @@ def term_tokens(term: str) -> tuple[tuple[str, ...], bool]:
     prefix = False
     for n, m in enumerate(pieces):
         last = n == len(pieces) - 1
-        run = m.group("cjk")
+        run = m.group("cjk") or m.group("num")
         if run:
             tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
             if len(run) == 1 or not last:

@@ -27,7 +27,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "canonical": request.build_absolute_uri(request.path),
     }
     try:
-        req = service.read(g.get("q"), g.get("page"), g.get("channel"), g.get("from"), g.get("to"))
+        page = g.get("page", "1")
+        if not page.isdigit() or not 1 <= int(page) <= service.MAX_PAGE:
+            page = "1"  # as on every list page: a malformed page number means the first page
+        req = service.read(g.get("q"), page, g.get("channel"), g.get("from"), g.get("to"))
     except service.BadInput as exc:
         ctx["error"] = exc
         ctx["suggestions"] = site_for(request).hot[:10]
