@@ -49,12 +49,10 @@ def search(query: Query, filters: Filters = Filters(), offset: int = 0, limit: i
     if total == 0:
         return Found(0, [])
     title = backend.title_window(window)
-    times = backend.published(set(body) | set(title))
-    now = timezone.now()
+    ages = backend.ages(set(body) | set(title))
 
     def score(rel: float, pk: int) -> float:
-        age = max(0.0, (now - times[pk]).total_seconds() / 86400) if pk in times else 0.0
-        return rel * (1.0 + 0.5 ** (age / RECENCY_HALF_LIFE_DAYS))
+        return rel * (1.0 + 0.5 ** (max(0.0, ages.get(pk, 0.0)) / RECENCY_HALF_LIFE_DAYS))
 
     first = sorted(title, key=lambda pk: (-score(title[pk], pk), -pk))
     second = sorted((pk for pk in body if pk not in title), key=lambda pk: (-score(body[pk], pk), -pk))
@@ -100,14 +98,25 @@ class _Backend:
     def older(self, below: int, n: int) -> list[int]:
         raise NotImplementedError
 
-    def published(self, ids: set[int]) -> dict[int, dt.datetime]:
-        from tidings.search.models import Entry
+    def ages(self, ids: set[int]) -> dict[int, float]:
+        """Days since publication, for the ranking's recency factor."""
+        if not ids:
+            return {}
+        age = self._age_sql
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT article_id, {age} FROM search_entry WHERE article_id IN ({','.join(['%s'] * len(ids))})",
+                [self.now, *ids],
+            )
+            return {int(pk): float(days) for pk, days in cur.fetchall()}
 
-        return dict(Entry.objects.filter(article_id__in=ids).values_list("article_id", "published_at"))
+    _age_sql = ""
 
 
 class _Sqlite(_Backend):
     """FTS5. `+rowid` keeps the filters out of FTS5's planning: they filter its matches."""
+
+    _age_sql = "julianday(%s) - julianday(published_at)"
 
     def _where(self, match: str) -> tuple[str, list[Any]]:
         sql = "search_fts MATCH %s AND +search_fts.rowid NOT IN (SELECT article_id FROM search_entry WHERE published_at > %s)"
@@ -151,6 +160,8 @@ class _Sqlite(_Backend):
 class _Postgres(_Backend):
     """tsvector + GIN. `article_id + 0` keeps the planner from walking the primary key
     backwards and testing (detoasting) row after row; the GIN index finds the matches."""
+
+    _age_sql = "EXTRACT(EPOCH FROM (%s - published_at)) / 86400"
 
     def _where(self, column: str) -> tuple[str, list[Any]]:
         conds, extra = self._entry_conditions()

@@ -30,6 +30,9 @@ def _letter(ch: str) -> bool:
 
 def _folded(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the index of its original character."""
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text):  # nearly always: width and case folding map one to one
+        return whole, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
