@@ -73,7 +73,9 @@ def setup(args: argparse.Namespace) -> str:
             sys.exit("refusing: the PostgreSQL database name must contain 'bench' (it is dropped)")
         with psycopg.connect(args.database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            c.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'")
+            c.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'"
+            )
         os.environ["DATABASE_URL"] = args.database_url
         label = "postgresql"
     else:
@@ -112,9 +114,7 @@ def build_corpus(n: int, pool_size: int, seed: int) -> dict[int, tuple[str, str]
 
     rng = random.Random(seed)
     channels = {c.slug: c for c in spec_channels()}
-    creators = Creator.objects.bulk_create(
-        [Creator(handle=f"bench{i}", name=f"基准作者{i}") for i in range(20)]
-    )
+    creators = Creator.objects.bulk_create([Creator(handle=f"bench{i}", name=f"基准作者{i}") for i in range(20)])
     topics = [(slug, t) for slug, ts in words.TOPICS.items() if slug in channels for t in ts]
     pool: dict[str, list[tuple[str, list[str], str]]] = {}
     started = time.perf_counter()
@@ -123,11 +123,7 @@ def build_corpus(n: int, pool_size: int, seed: int) -> dict[int, tuple[str, str]
         for i in range(pool_size):
             lang = "en" if i % 12 == 0 else "zh-Hans"
             d = write_article(rng, topic, slug, lang=lang)
-            paras = [
-                p.lstrip("#> -").strip()
-                for p in d.body_md.split("\n\n")
-                if p.strip() and not p.startswith("![")
-            ]
+            paras = [p.lstrip("#> -").strip() for p in d.body_md.split("\n\n") if p.strip() and not p.startswith("![")]
             drafts.append((d.title, paras, lang))
         pool[topic.name] = drafts
         say(f"pool {k + 1}/{len(topics)} topics ({time.perf_counter() - started:.0f} s)")
@@ -149,8 +145,13 @@ def build_corpus(n: int, pool_size: int, seed: int) -> dict[int, tuple[str, str]
         usable = [d for d in drafts if (d[2] == "en") == english] or drafts
         title, first, lang = rng.choice(usable)
         paras = list(first[:1])
-        for _ in range(rng.randint(4, 8)):
-            paras.append(rng.choice(rng.choice(usable)[1]))
+        # As long as the demo's articles: 1,150–3,000 Chinese characters, 1,500–3,500 in English.
+        target = int(rng.triangular(1500, 3500, 2200) if english else rng.triangular(1150, 3000, 1800))
+        size = len(paras[0]) if paras else 0
+        while size < target:
+            p = rng.choice(rng.choice(usable)[1])
+            paras.append(p)
+            size += len(p)
         published = now - dt.timedelta(seconds=rng.randint(300, 30 * 86400))
         batch.append(
             Article(
@@ -177,7 +178,7 @@ def build_corpus(n: int, pool_size: int, seed: int) -> dict[int, tuple[str, str]
 
 
 def index_size(label: str) -> dict[str, float]:
-    from django.db import connection
+    from django.db import DatabaseError, connection
 
     mb = 1024 * 1024
     with connection.cursor() as cur:
@@ -187,7 +188,7 @@ def index_size(label: str) -> dict[str, float]:
                     "SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'search_%' OR name LIKE 'sqlite_autoindex_search%' GROUP BY name"
                 )
                 sizes = {name: size / mb for name, size in cur.fetchall()}
-            except Exception:  # dbstat not compiled in: the whole file
+            except DatabaseError:  # dbstat not compiled in: the whole file
                 cur.execute("PRAGMA page_count")
                 pages = cur.fetchone()[0]
                 cur.execute("PRAGMA page_size")
@@ -227,7 +228,8 @@ def truth(texts: dict[int, tuple[str, str]], q: str) -> set[int]:
     return {pk for pk, (_, text) in texts.items() if all(c(text) for c in checks)}
 
 
-def ndcg(texts: dict[int, tuple[str, str]], rng: random.Random) -> dict[str, float]:
+def ndcg(texts: dict[int, tuple[str, str]], rng: random.Random) -> dict[str, object]:
+    """Per topic: its name, three of its keywords alone, two together, one English keyword."""
     from tidings.demo import words
     from tidings.search.query import Filters, search
     from tidings.search.text import parse
@@ -235,24 +237,34 @@ def ndcg(texts: dict[int, tuple[str, str]], rng: random.Random) -> dict[str, flo
     per_topic: dict[str, int] = {}
     for topic, _ in texts.values():
         per_topic[topic] = per_topic.get(topic, 0) + 1
-    scores: dict[str, list[float]] = {"ranked": [], "newest": []}
     discount = [1 / math.log2(i + 2) for i in range(10)]
     queries = []
     for ts in words.TOPICS.values():
         for t in ts:
-            queries.append((t.name, t.name))
-            a, b = rng.sample(t.keywords, 2)
-            queries.append((t.name, f"{a} {b}"))
-    for topic, q in queries:
+            queries.append(("topic name", t.name, t.name))
+            for k in rng.sample(t.keywords, 3):
+                queries.append(("one keyword", t.name, k))
+            queries.append(("two keywords", t.name, " ".join(rng.sample(t.keywords, 2))))
+            queries.append(("English keyword", t.name, rng.choice(t.keywords_en)))
+    scores: dict[str, list[float]] = {}
+    on_topic: list[float] = []
+    for kind, topic, q in queries:
         ideal = sum(discount[: min(10, per_topic.get(topic, 0))])
-        if not ideal:
+        everything = search(parse(q), Filters(), 0, 1_000_000).ids
+        if not ideal or not everything:
             continue
-        top = search(parse(q), Filters(), 0, 10).ids
-        newest = sorted(search(parse(q), Filters(), 0, 100_000).ids, reverse=True)[:10]
-        for name, ids in (("ranked", top), ("newest", newest)):
+        on_topic.append(sum(texts[pk][0] == topic for pk in everything) / len(everything))
+        for name, ids in ((kind, everything[:10]), ("newest first (baseline)", sorted(everything, reverse=True)[:10])):
             dcg = sum(discount[i] for i, pk in enumerate(ids) if texts[pk][0] == topic)
-            scores[name].append(dcg / ideal)
-    return {k: statistics.mean(v) for k, v in scores.items()} | {"queries": len(queries)}
+            scores.setdefault(name, []).append(dcg / ideal)
+    ranked = [v for k, vs in scores.items() if not k.startswith("newest") for v in vs]
+    return {
+        "ranked": statistics.mean(ranked),
+        "newest": statistics.mean(scores["newest first (baseline)"]),
+        "by_kind": {k: statistics.mean(v) for k, v in scores.items()},
+        "queries": len(ranked),
+        "on_topic_share_of_matches": statistics.mean(on_topic),
+    }
 
 
 def main() -> None:
@@ -313,7 +325,9 @@ def main() -> None:
             t = time.perf_counter()
             got = set(search(parse(q), Filters(), 0, 1_000_000).ids)
             per_query[q].update(
-                matches=len(want), found=len(want & got), extra=len(got - want),
+                matches=len(want),
+                found=len(want & got),
+                extra=len(got - want),
                 all_ids_ms=(time.perf_counter() - t) * 1000,
             )
             got_total += len(want & got)
@@ -350,7 +364,11 @@ def main() -> None:
     print("|---|---|---|---|")
     for cls in QUERIES:
         print(f"| {cls} | {latency[cls]['p50_ms']:.1f} | {latency[cls]['p95_ms']:.1f} | {recall[cls]:.4f} |")
-    print(f"\nnDCG@10 over {quality['queries']} topic queries: ranked {quality['ranked']:.3f}, newest-first {quality['newest']:.3f}.")
+    print(
+        f"\nnDCG@10 over {quality['queries']} topic queries: ranked {quality['ranked']:.3f}, newest-first "
+        f"{quality['newest']:.3f}; on-topic share of all matches {quality['on_topic_share_of_matches']:.2f}."
+    )
+    print("nDCG@10 by query kind: " + ", ".join(f"{k} {v:.3f}" for k, v in quality["by_kind"].items()))
     print(f"Load average at start {load[0]:.1f}, at end {os.getloadavg()[0]:.1f}. JSON: {path.relative_to(ROOT)}")
 
 

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from tests.conftest import channel, make_article, make_creator
+from tests.conftest import channel, make_article
 from tests.pd_corpus import documents, paragraphs
 from tidings.articles.actions import save_article, withdraw_article
 from tidings.articles.derived import refresh_derived
@@ -74,7 +74,9 @@ def test_it_turns_terms_into_prefix_token_or_phrase_queries(q: str, fts5: str, p
     assert tsquery(parse(q)) == pg
 
 
-@pytest.mark.parametrize("q", ['"', "*", "()", ":", "^", "-", "AND", "OR", "NEAR", 'NEAR("a" b', "a OR b -c", "'; DROP", "\\"])
+@pytest.mark.parametrize(
+    "q", ['"', "*", "()", ":", "^", "-", "AND", "OR", "NEAR", 'NEAR("a" b', "a OR b -c", "'; DROP", "\\"]
+)
 def test_query_syntax_in_user_input_is_only_text(q: str, writer: Creator) -> None:
     publish(writer, "and or near 测试", "正文")
     parse(q)  # no error

@@ -79,7 +79,11 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
                 "title_html": str(h.title_html),
                 "snippet": str(h.snippet),
                 "creator": {"name": h.item.creator_name, "url": h.item.creator_url},
-                "channel": {"name": h.item.channel_name, "url": h.item.channel_url, "slug": h.item.channel_url.split("/")[2]},
+                "channel": {
+                    "name": h.item.channel_name,
+                    "url": h.item.channel_url,
+                    "slug": h.item.channel_url.split("/")[2],
+                },
                 "published_at": h.item.published_at,
             }
             for h in results.hits

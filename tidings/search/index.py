@@ -5,7 +5,7 @@ whose time is still ahead (the query hides them until then, so a scheduled time 
 second write). Everything else in a batch (drafts, withdrawn, rejected, deleted ids) is removed.
 
 Both databases keep the plain text in `search_entry` (tidings.search.models.Entry). SQLite adds
-a contentless FTS5 table `search_fts` (rowid = article id) whose tokens are removed with FTS5's
+contentless FTS5 tables `search_fts` and `search_title_fts` (rowid = article id) whose tokens are removed with FTS5's
 'delete' command and the tokens of the stored text (tokenising is deterministic); PostgreSQL adds
 two tsvector columns to the same rows. Writes run inside the caller's transaction, so a publish
 is searchable the moment it commits.
@@ -58,9 +58,9 @@ def refresh_search(ids: Iterable[int], progress: Progress | None = None) -> None
     batch = sorted({int(i) for i in ids})
     for start in range(0, len(batch), CHUNK):
         chunk = batch[start : start + CHUNK]
-        rows = Article.objects.filter(
-            pk__in=chunk, status=Article.Status.PUBLISHED, published_at__isnull=False
-        ).values(*_ARTICLE_FIELDS)
+        rows = Article.objects.filter(pk__in=chunk, status=Article.Status.PUBLISHED, published_at__isnull=False).values(
+            *_ARTICLE_FIELDS
+        )
         _apply(default_connection, chunk, [Doc.from_row(r) for r in rows], fresh=False)
         if progress is not None:
             progress(min(start + CHUNK, len(batch)), len(batch), "search index")
@@ -102,6 +102,7 @@ def clear(connection: BaseDatabaseWrapper = default_connection) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
             cur.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+            cur.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('delete-all')")
             cur.execute("DELETE FROM search_entry")
         else:
             cur.execute("TRUNCATE search_entry")
@@ -112,6 +113,7 @@ def optimize(connection: BaseDatabaseWrapper = default_connection) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
             cur.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            cur.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('optimize')")
         else:
             cur.execute("ANALYZE search_entry")
 
@@ -139,15 +141,18 @@ def _apply(connection: BaseDatabaseWrapper, ids: list[int], docs: list[Doc], *, 
         if sqlite:
             stale = [i for i in old if i not in new or old[i] != (new[i].title, new[i].body)]
             if stale:
+                removed = [(i, " ".join(doc_tokens(old[i][0])), " ".join(doc_tokens(old[i][1]))) for i in stale]
                 cur.executemany(
-                    "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', %s, %s, %s)",
-                    [(i, " ".join(doc_tokens(old[i][0])), " ".join(doc_tokens(old[i][1]))) for i in stale],
+                    "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', %s, %s, %s)", removed
+                )
+                cur.executemany(
+                    "INSERT INTO search_title_fts(search_title_fts, rowid, title) VALUES ('delete', %s, %s)",
+                    [r[:2] for r in removed],
                 )
             if changed:
-                cur.executemany(
-                    "INSERT INTO search_fts(rowid, title, body) VALUES (%s, %s, %s)",
-                    [(d.id, " ".join(doc_tokens(d.title)), " ".join(doc_tokens(d.body))) for d in changed],
-                )
+                added = [(d.id, " ".join(doc_tokens(d.title)), " ".join(doc_tokens(d.body))) for d in changed]
+                cur.executemany("INSERT INTO search_fts(rowid, title, body) VALUES (%s, %s, %s)", added)
+                cur.executemany("INSERT INTO search_title_fts(rowid, title) VALUES (%s, %s)", [r[:2] for r in added])
                 cur.executemany(
                     "INSERT INTO search_entry (article_id, channel_id, published_at, title, body) "
                     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "

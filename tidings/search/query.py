@@ -75,7 +75,8 @@ class _Backend:
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
 
     def _entry_conditions(self) -> tuple[list[str], list[Any]]:
-        conds, params = [], []
+        conds: list[str] = []
+        params: list[Any] = []
         adapt = connection.ops.adapt_datetimefield_value
         if self.filters.channel_id is not None:
             conds.append("channel_id = %s")
@@ -114,41 +115,43 @@ class _Backend:
 
 
 class _Sqlite(_Backend):
-    """FTS5. `+rowid` keeps the filters out of FTS5's planning: they filter its matches."""
+    """FTS5: `search_fts` (title, body) and `search_title_fts` (title). `+rowid` keeps the
+    filters out of FTS5's planning: they filter its matches."""
 
     _age_sql = "julianday(%s) - julianday(published_at)"
 
-    def _where(self, match: str) -> tuple[str, list[Any]]:
-        sql = "search_fts MATCH %s AND +search_fts.rowid NOT IN (SELECT article_id FROM search_entry WHERE published_at > %s)"
-        params: list[Any] = [match, self.now]
+    def _where(self, table: str) -> tuple[str, list[Any]]:
+        sql = (
+            f"{table} MATCH %s AND +{table}.rowid NOT IN (SELECT article_id FROM search_entry WHERE published_at > %s)"
+        )
+        params: list[Any] = [fts5_match(self.query), self.now]
         conds, extra = self._entry_conditions()
         if conds:
-            sql += f" AND +search_fts.rowid IN (SELECT article_id FROM search_entry WHERE {' AND '.join(conds)})"
+            sql += f" AND +{table}.rowid IN (SELECT article_id FROM search_entry WHERE {' AND '.join(conds)})"
             params += extra
         return sql, params
 
-    def _ranked(self, match: str, n: int) -> dict[int, float]:
-        where, params = self._where(match)
+    def _ranked(self, table: str, weights: str, n: int) -> dict[int, float]:
+        where, params = self._where(table)
         with connection.cursor() as cur:
             cur.execute(
-                f"SELECT rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0) FROM search_fts WHERE {where} "
-                "ORDER BY rowid DESC LIMIT %s",
+                f"SELECT rowid, bm25({table}{weights}) FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
                 [*params, n],
             )
             return {int(pk): -float(rank) for pk, rank in cur.fetchall()}
 
     def body_window(self, n: int) -> tuple[int, dict[int, float]]:
-        where, params = self._where(fts5_match(self.query))
+        where, params = self._where("search_fts")
         with connection.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM search_fts WHERE {where}", params)
             total = int(cur.fetchone()[0])
-        return total, (self._ranked(fts5_match(self.query), n) if total else {})
+        return total, (self._ranked("search_fts", f", {TITLE_WEIGHT}, 1.0", n) if total else {})
 
     def title_window(self, n: int) -> dict[int, float]:
-        return self._ranked(f"title : ({fts5_match(self.query)})", n)
+        return self._ranked("search_title_fts", "", n)
 
     def older(self, below: int, n: int) -> list[int]:
-        where, params = self._where(fts5_match(self.query))
+        where, params = self._where("search_fts")
         with connection.cursor() as cur:
             cur.execute(
                 f"SELECT rowid FROM search_fts WHERE {where} AND search_fts.rowid < %s ORDER BY rowid DESC LIMIT %s",

@@ -32,7 +32,10 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    # The quick check is ~1000× cheaper than normalising text that is already in NFKC (most is).
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def html_text(body_html: str) -> str:

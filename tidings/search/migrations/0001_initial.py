@@ -5,10 +5,14 @@ from django.db import migrations, models
 # The full-text side of the index, per database (tidings.search.index writes it, query reads it).
 SQLITE = [
     # Contentless: search_entry keeps the text; tokens are CJK bigrams made in Python (text.py).
-    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='', "
+    # prefix='1': one-character queries read one prefix doclist instead of merging every bigram's.
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='', prefix='1', "
+    "tokenize='unicode61 remove_diacritics 0')",
+    # Titles alone: title hits (ranked first) without walking the body doclists again.
+    "CREATE VIRTUAL TABLE search_title_fts USING fts5(title, content='', prefix='1', "
     "tokenize='unicode61 remove_diacritics 0')",
 ]
-SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts"]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_title_fts"]
 POSTGRESQL = [
     "ALTER TABLE search_entry ADD COLUMN tsv tsvector NOT NULL DEFAULT ''",
     "ALTER TABLE search_entry ADD COLUMN title_tsv tsvector NOT NULL DEFAULT ''",
@@ -38,7 +42,10 @@ def index_existing(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     rows = Article.objects.using(schema_editor.connection.alias).filter(status="published", published_at__isnull=False)
     if rows.exists():
-        index_rows(rows.values("id", "channel_id", "published_at", "title", "summary", "body_html").iterator(2000))
+        index_rows(
+            rows.values("id", "channel_id", "published_at", "title", "summary", "body_html").iterator(2000),
+            connection=schema_editor.connection,
+        )
 
 
 class Migration(migrations.Migration):
