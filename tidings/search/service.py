@@ -117,7 +117,7 @@ def run(request: Request) -> Results:
     # published article instead of looking 20 ids up.
     public = Article.objects.published().filter(pk=OuterRef("pk"))
     rows = Article.objects.filter(pk__in=found.ids).for_lists().order_by().annotate(public=Exists(public))
-    articles = {a.pk: a for a in rows if a.public}
+    articles = {a.pk: a for a in rows if getattr(a, "public", False)}
     texts = dict(Entry.objects.filter(article_id__in=found.ids).values_list("article_id", "body"))
     words = request.query.words
     hits = []
