@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -71,6 +72,7 @@ PAGES = [
     "studio-revisions",
     "studio-revision",
     "studio-tokens",
+    "search",
 ]
 # Page type → the demo persona whose session the browser carries on it (see `site`).
 SIGNED_IN = {
@@ -186,6 +188,7 @@ def site(
                 "review-application": f"/review/applications/{queue['application']}/",
                 "review-article": f"/review/articles/{queue['article']}/",
                 "review-reports": f"/review/reports/{queue['reported']}/",
+                "search": f"/search?q={quote(zh.title[:2])}",
             }
             session, studio_paths = studio_pages(zh)
             paths.update(studio_paths)

@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "tidings.api",
     "tidings.importers",
     "tidings.demo",
+    "tidings.search",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
+from tidings.search.views import search
 from tidings.web import views
 from tidings.web.feeds import ArticleSitemap, ChannelFeed, ChannelSitemap, CreatorFeed, CreatorSitemap, SiteFeed
 
@@ -37,6 +38,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots, name="robots"),
+    path("search", search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

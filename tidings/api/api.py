@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from tidings.articles.models import Article
 from tidings.discovery import blocks
 from tidings.lib.markup import plain_text
+from tidings.search.api import router as search_router
 
 api = NinjaAPI(
     title="Tidings API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
+api.add_router("/search", search_router)  # GET /api/v1/search (tidings/search/api.py)
 
 
 class CreatorRef(Schema):

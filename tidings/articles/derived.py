@@ -10,10 +10,17 @@ heavy work is enqueued with `transaction.on_commit(...)` as a background task.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+# progress(done, total, what), for big batches (the demo generator, `tidings reindex`).
+Progress = Callable[[int, int, str], None]
 
 
-def refresh_derived(ids: Iterable[int]) -> None:
+def refresh_derived(ids: Iterable[int], progress: Progress | None = None) -> None:
     batch = sorted({int(i) for i in ids})
     if not batch:
         return
+    # Search index: synchronous, so a publish is searchable the moment it commits.
+    from tidings.search.index import refresh_search
+
+    refresh_search(batch, progress)

@@ -170,9 +170,9 @@ class _Run:
         made, refs = self.articles(n_articles, channels, authors, pool)
         picks = self.picks(made)
         refresh_creator_counts({a.creator.pk for a in authors})
-        self.report(0, 1, "indexing")
-        refresh_derived(a.pk for a in made)
-        self.report(1, 1, "indexing")
+        self.report(0, len(made), "indexing")
+        refresh_derived((a.pk for a in made), progress=self.report)
+        self.report(len(made), len(made), "indexing")
         return Summary(
             articles=len(made),
             english=sum(a.lang == "en" for a in made),
