@@ -5,6 +5,8 @@ from django.urls import path, re_path
 from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
+from tidings.discovery import views as discovery_views
+from tidings.engagement import views as engagement_views
 from tidings.web import views
 from tidings.web.feeds import ArticleSitemap, ChannelFeed, ChannelSitemap, CreatorFeed, CreatorSitemap, SiteFeed
 
@@ -18,6 +20,12 @@ urlpatterns = [
     re_path(r"^a/(?P<pk>\d+)/(?P<slug>[-\w]+)/$", views.article, name="article-slug"),
     path("a/<int:pk>/share/<str:target>/", views.share, name="share"),
     path("a/<int:pk>/qr.svg", views.qr, name="qr"),
+    path("a/<int:pk>/read/", engagement_views.read, name="read"),
+    path("a/<int:pk>/like/", engagement_views.like, name="like"),
+    path("hot/", discovery_views.hot, name="hot"),
+    path("t/<str:keyword>/", discovery_views.topic, name="topic"),
+    path("feed/settings/", discovery_views.feed_settings, name="feed-settings"),
+    path("feed/not-interested/", discovery_views.not_interested, name="not-interested"),
     path("u/", views.creators, name="creators"),
     path("u/<slug:handle>/", views.creator, name="creator"),
     path("u/<slug:handle>/follow/", views.follow, name="follow"),

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tidings.discovery.tasks import enqueue_refresh
+
 
 def refresh_derived(ids: Iterable[int]) -> None:
     batch = sorted({int(i) for i in ids})
     if not batch:
         return
+    # Keywords (topics) and related lists: a background task on commit (tidings.discovery.related).
+    enqueue_refresh(batch)
