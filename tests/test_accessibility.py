@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -54,8 +55,14 @@ PAGES = [
     "accessibility",
     "login",
     "follow",
+    "hot",
+    "topic",
+    "home-personalised",
+    "feed-settings",
 ]
 MODES = ["normal", "care"]
+# Page types seen by a signed-in reader (a demo reader with follows, reads and 不感兴趣 feedback).
+SIGNED_IN = {"home-personalised", "feed-settings"}
 
 # 适老化 rules for care mode.
 CARE_MIN_FONT_PX = 18
@@ -82,6 +89,7 @@ class DemoSite:
     url: str
     media: Path
     paths: dict[str, str]
+    session: str = ""  # a signed-in demo reader's session cookie
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,15 +156,42 @@ def site(
                 "accessibility": "/accessibility/",
                 "login": "/accounts/login/",
                 "follow": f"/u/{zh.creator.handle}/follow/",
+                "hot": "/hot/",
+                "topic": f"/t/{quote(zh.keywords.order_by('rank').values_list('keyword', flat=True)[0])}/",
+                "home-personalised": "/",
+                "feed-settings": "/feed/settings/",
             }
+            session = signed_in_reader(zh)
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
-                yield DemoSite(url=server.url, media=media, paths=paths)
+                yield DemoSite(url=server.url, media=media, paths=paths, session=session)
         finally:
             call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
             if server is not None:
                 server.stop()
+
+
+def signed_in_reader(article: Article) -> str:
+    """A demo reader who follows the article's creator, has read it and marked one creator
+    不感兴趣: their session cookie (committed, so the live server sees it on every database)."""
+    from django.test import Client
+
+    from tidings.accounts.models import User
+    from tidings.creators.actions import follow_creator
+    from tidings.discovery.actions import not_interested
+    from tidings.engagement.actions import record_read
+
+    user = User.objects.filter(username__startswith="demo_reader_").order_by("username").first()
+    assert user is not None, "the demo site has no reader"
+    follow_creator(user, article.creator)
+    record_read(article.pk, f"u:{user.pk}", user)
+    other = Article.objects.published().exclude(creator=article.creator).first()
+    if other is not None:
+        not_interested(user, "creator", str(other.creator_id))
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
 
 
 @pytest.fixture
@@ -185,18 +220,26 @@ def pages(site: DemoSite, browser: Any) -> Iterator[dict[str, Any]]:
     contexts = {}
     for mode in MODES:
         contexts[mode] = new_context(browser, site.url, care=mode == "care")
+        contexts[f"{mode}+signed-in"] = new_context(browser, site.url, care=mode == "care", session=site.session)
     yield {mode: context.new_page() for mode, context in contexts.items()}
     for context in contexts.values():
         context.close()
 
 
-def new_context(browser: Any, base_url: str, *, care: bool = False) -> Any:
+def new_context(browser: Any, base_url: str, *, care: bool = False, session: str = "") -> Any:
     """A browser context (own cookies), in care mode when asked: the care-mode cookie is set for
-    the live server's host, as the 进入关怀版 link sets it."""
+    the live server's host, as the 进入关怀版 link sets it; signed in when given a session."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     if care:
         context.add_cookies([{"name": CARE_COOKIE, "value": "1", "url": base_url}])
+    if session:
+        context.add_cookies([{"name": "sessionid", "value": session, "url": base_url}])
     return context
+
+
+def context_for(page_type: str, mode: str) -> str:
+    """Which shared page shows this page type: the signed-in reader's for SIGNED_IN types."""
+    return f"{mode}+signed-in" if page_type in SIGNED_IN else mode
 
 
 @contextmanager
@@ -489,7 +532,7 @@ def tab_to(page: Any, selector: str, limit: int = 250) -> None:
 @pytest.mark.parametrize("page_type", PAGES)
 def test_axe_finds_no_wcag_a_or_aa_violations(pages: dict[str, Any], demo: DemoSite, page_type: str, mode: str) -> None:
     path = demo.paths[page_type]
-    with shared_page(pages, mode) as page:
+    with shared_page(pages, context_for(page_type, mode)) as page:
         visit(page, demo.url + path, care=mode == "care")
         page.evaluate(axe_source())
         violations = page.evaluate(AXE_RUN, WCAG_TAGS)
@@ -578,11 +621,11 @@ def test_care_mode_text_contrast(pages: dict[str, Any], demo: DemoSite, width: i
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("page_type", ["article-zh", "home"])
+@pytest.mark.parametrize("page_type", ["article-zh", "home", "home-personalised"])
 def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type: str, width: int) -> None:
     """Main targets (MAIN_TARGETS, anywhere on the page) at least 60 × 60 px; every other link and
     button in <main> at least 44 px tall, except links in the running text of the article body."""
-    with shared_page(pages, "care", width) as page:
+    with shared_page(pages, context_for(page_type, "care"), width) as page:
         visit(page, demo.url + demo.paths[page_type], care=True)
         targets = page.evaluate(TARGETS_JS, MAIN_TARGETS)
     kinds = {t["kind"] for t in targets}
@@ -605,6 +648,7 @@ def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type
             "article-zh", ".article", [".article-aside .hot"], [".article-aside .creator-card"], id="article-zh"
         ),
         pytest.param("home", ".col-main", [".col-aside .hot"], [], id="home"),
+        pytest.param("home-personalised", ".col-main", [".col-aside .hot"], [], id="home-personalised"),
     ],
 )
 def test_care_mode_is_a_single_column_at_1280px(
@@ -612,7 +656,7 @@ def test_care_mode_is_a_single_column_at_1280px(
 ) -> None:
     """The lists come after the main column, not beside it (an optional block may also be left out
     of care mode altogether)."""
-    with shared_page(pages, "care", 1280) as page:
+    with shared_page(pages, context_for(page_type, "care"), 1280) as page:
         visit(page, demo.url + demo.paths[page_type], care=True)
         main = page.evaluate(RECT_JS, first)
         boxes = {sel: page.evaluate(RECT_JS, sel) for sel in below + optional}
@@ -639,7 +683,7 @@ def test_reflow_at_320px_and_at_200_percent_zoom(
     path = demo.paths[page_type]
     failures = []
     for width in (320, 640):
-        with shared_page(pages, mode, width, 640) as page:
+        with shared_page(pages, context_for(page_type, mode), width, 640) as page:
             visit(page, demo.url + path, care=mode == "care")
             result = page.evaluate(OVERFLOW_JS, width)
         if result["scrollWidth"] > width:
@@ -654,7 +698,7 @@ def test_text_spacing_loses_nothing_at_320px(pages: dict[str, Any], demo: DemoSi
     """WCAG 1.4.12 at a 320 px phone width: with the spacing overrides nothing in a heading, link,
     button or label overflows its box, and the page does not scroll sideways."""
     path = demo.paths[page_type]
-    with shared_page(pages, "normal", 320, 640) as page:
+    with shared_page(pages, context_for(page_type, "normal"), 320, 640) as page:
         visit(page, demo.url + path, care=False)
         page.evaluate(TEXT_SPACING_JS)
         applied = page.evaluate("getComputedStyle(document.querySelector('main')).letterSpacing")
@@ -818,7 +862,7 @@ CONTROL_ROLES |= {"button", "tab", "menuitem", "option"}
 def test_landmarks_headings_language_alt_and_labels(pages: dict[str, Any], demo: DemoSite, page_type: str) -> None:
     path = demo.paths[page_type]
     problems = []
-    with shared_page(pages, "normal") as page:
+    with shared_page(pages, context_for(page_type, "normal")) as page:
         visit(page, demo.url + path, care=False)
         for role in ("main", "banner", "contentinfo"):
             n = page.get_by_role(role).count()  # type: ignore[arg-type]
@@ -866,3 +910,54 @@ def test_english_article_declares_its_language(pages: dict[str, Any], demo: Demo
                         title: document.querySelector('h1').closest('[lang]').lang })"""
         )
     assert langs == {"html": "zh-Hans", "header": "en", "body": "en", "title": "en"}, langs
+
+
+# --------------------------------------------------------------------------------------------
+# 6. The personalised home (推荐): what a signed-in reader sees, and 不感兴趣 by keyboard
+
+
+def test_the_signed_in_home_shows_the_feed_with_reasons(pages: dict[str, Any], demo: DemoSite) -> None:
+    with shared_page(pages, "normal+signed-in") as page:
+        visit(page, demo.url + "/", care=False)
+        whys = page.evaluate("[...document.querySelectorAll('.feed-item .feed-why')].map((p) => p.textContent)")
+    assert len(whys) >= 5 and any(w.startswith("因为你关注了") for w in whys), whys
+
+
+@pytest.mark.django_db(transaction=True)
+def test_not_interested_by_keyboard_removes_the_item_at_once(
+    playwright: Any, live_server: Any, spec_channels: None, django_user_model: Any
+) -> None:
+    """Transactional, like the sign-in test: the feedback is a write through the live server."""
+    from django.test import Client
+
+    from tests.conftest import make_article, make_creator
+    from tidings.creators.actions import follow_creator
+
+    reader = django_user_model.objects.create_user("feed-reader", password="pw-feed-2024")
+    writer = make_creator("feed-writer", "推荐作者")
+    titles = [make_article(writer, f"推荐文章{i}").title for i in range(4)]
+    follow_creator(reader, writer)
+    client = Client()
+    client.force_login(reader)
+    browser = launch(playwright)
+    try:
+        context = new_context(browser, live_server.url, session=client.cookies["sessionid"].value)
+        with watching(context.new_page()) as page:
+            visit(page, live_server.url + "/", care=False)
+            first = page.locator(".feed-item").first
+            item_id = first.get_attribute("id")
+            title = first.locator(".stream-title a").inner_text()
+            assert title in titles
+            tab_to(page, f"#{item_id} .feed-ni summary")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == "不想看这篇"
+            page.keyboard.press("Enter")
+            page.wait_for_function("id => !document.getElementById(id)", arg=item_id)
+            assert page.evaluate("document.querySelector('[data-feed-status]').textContent") == "已减少此类推荐"
+            assert page.evaluate("document.activeElement.tagName") == "A", "focus was lost with the removed item"
+            visit(page, live_server.url + "/", care=False)
+            assert title not in page.locator(".feed-list").inner_text(), "the feedback did not last"
+        context.close()
+    finally:
+        browser.close()

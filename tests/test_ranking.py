@@ -285,3 +285,34 @@ def test_editors_pin_with_an_expiry_in_the_admin(client: Client, editor: User, s
     client.logout()
     api = [i["title"] for i in client.get("/api/v1/channels/sports/headlines").json()["items"]]
     assert api[0] == "体育7"
+
+
+# --- in a real browser: the beacon behind the page cache -------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_browser_reloading_a_cached_page_counts_one_read_and_likes_once(
+    browser, live_server, spec_channels: None, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_creator
+
+    settings.PAGE_CACHE_SECONDS = 60
+    story = make_article(make_creator("beacon-writer", "信标作者"), "刷新也只算一次")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for _ in range(4):
+            with page.expect_response(lambda r: f"/a/{story.pk}/read/" in r.url and r.status == 200):
+                page.goto(f"{live_server.url}/a/{story.pk}/")
+        assert fresh(story).views_count == 1
+        for _ in range(3):
+            with page.expect_response(lambda r: f"/a/{story.pk}/like/" in r.url and r.status == 200):
+                page.click(".like-button")
+            page.wait_for_function("document.querySelector('.like-button').getAttribute('aria-pressed') !== null")
+        # like, unlike, like: the button toggles, the count ends at one.
+        assert page.get_attribute(".like-button", "aria-pressed") == "true"
+        assert page.inner_text("[data-like-count]") == "1"
+        assert fresh(story).likes_count == 1
+    finally:
+        context.close()

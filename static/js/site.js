@@ -106,7 +106,7 @@
     var count = form.querySelector("[data-like-count]");
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      fetch(form.action, {
+      fetch(form.getAttribute("action"), {
         method: "POST", credentials: "same-origin",
         headers: { "Accept": "application/json" }, body: new FormData(form)
       }).then(function (r) { return r.json(); }).then(function (data) {
@@ -123,7 +123,7 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-      fetch(form.action, {
+      fetch(form.getAttribute("action"), {
         method: "POST", credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" },
         body: new FormData(form)
