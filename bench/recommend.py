@@ -178,9 +178,15 @@ def main() -> None:
         )
     print(f"\nCTR ratio feed / hot: **{ratio:.2f}×** (target ≥ 2×: {'met' if ratio >= 2 else 'NOT met'}).")
     cold = {k: v.summary()["ctr"] for k, v in first_session.items()}
-    print(f"First session (new readers: both lists are the hot list): CTR feed {cold['feed']:.3f}, hot {cold['hot']:.3f}.")
-    print(f"Replay took {replay_s:.1f} s; demo site {timings['generate_s']:.1f} s, discovery rebuild {timings['discovery_s']:.2f} s.")
-    path = save("recommend", {"args": vars(args), "arms": result, "ratio": ratio, "first_session_ctr": cold, "timings": timings})
+    print(
+        f"First session (new readers: both lists are the hot list): CTR feed {cold['feed']:.3f}, hot {cold['hot']:.3f}."
+    )
+    print(
+        f"Replay took {replay_s:.1f} s; demo site {timings['generate_s']:.1f} s, discovery rebuild {timings['discovery_s']:.2f} s."
+    )
+    path = save(
+        "recommend", {"args": vars(args), "arms": result, "ratio": ratio, "first_session_ctr": cold, "timings": timings}
+    )
     print(f"Saved {path}")
 
 

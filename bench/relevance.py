@@ -88,7 +88,13 @@ def main() -> None:
     print(f"\nTarget P@{k} ≥ 0.8: {'met' if with_tags['p_at_k'] >= 0.8 else 'NOT met'}.")
     path = save(
         "relevance",
-        {"args": vars(args), "with_tags": with_tags, "text_only": text_only, "timings": timings, "text_only_s": text_seconds},
+        {
+            "args": vars(args),
+            "with_tags": with_tags,
+            "text_only": text_only,
+            "timings": timings,
+            "text_only_s": text_seconds,
+        },
     )
     print(f"Saved {path}")
 

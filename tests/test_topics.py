@@ -91,3 +91,10 @@ def test_tags_that_cannot_be_a_path_segment_are_left_out(client: Client, writer:
     a = make_article(writer, "斜杠标签", body=BODY, tags=["a/b", "好标签"])
     html = client.get(a.get_absolute_url()).content.decode()
     assert f'href="/t/{quote("好标签")}/"' in html and "/t/a/b/" not in html
+
+
+def test_topics_shared_by_two_articles_are_in_the_sitemap(client: Client, chips: list[Article], writer) -> None:
+    make_article(writer, "孤例", body="一篇只谈豆腐脑与油泼面的文章。", tags=["独家小吃"])
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"/t/{quote('集成电路')}/</loc>" in xml
+    assert quote("独家小吃") not in xml

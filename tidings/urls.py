@@ -6,6 +6,7 @@ from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
 from tidings.discovery import views as discovery_views
+from tidings.discovery.sitemaps import TopicSitemap
 from tidings.engagement import views as engagement_views
 from tidings.web import views
 from tidings.web.feeds import ArticleSitemap, ChannelFeed, ChannelSitemap, CreatorFeed, CreatorSitemap, SiteFeed
@@ -42,7 +43,14 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap_views.sitemap,
-        {"sitemaps": {"articles": ArticleSitemap, "channels": ChannelSitemap, "creators": CreatorSitemap}},
+        {
+            "sitemaps": {
+                "articles": ArticleSitemap,
+                "channels": ChannelSitemap,
+                "creators": CreatorSitemap,
+                "topics": TopicSitemap,
+            }
+        },
         name="sitemap",
     ),
     path("robots.txt", views.robots, name="robots"),

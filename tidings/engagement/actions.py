@@ -34,7 +34,7 @@ def record_share(article_id: int, target: str) -> bool:
 
 
 def read_window() -> int:
-    return int(getattr(settings, "READ_WINDOW_SECONDS", 30 * 60))
+    return int(settings.READ_WINDOW_SECONDS)
 
 
 def _claim_read(visitor: str, article_id: int, now: dt.datetime) -> bool:
