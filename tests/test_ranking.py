@@ -316,3 +316,35 @@ def test_a_browser_reloading_a_cached_page_counts_one_read_and_likes_once(
         assert fresh(story).likes_count == 1
     finally:
         context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicate_reads_count_once_without_redis(spec_channels: None, settings) -> None:
+    """The database claim (no Redis): eight threads send the same visitor's read at once."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
+    import threading
+
+    from django.db import connections
+
+    from tests.conftest import make_creator
+
+    settings.REDIS_URL = ""
+    story = make_article(make_creator("race-writer", "并发作者"), "并发阅读")
+    results: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def read() -> None:
+        try:
+            barrier.wait()
+            results.append(actions.record_read(story.pk, "v:racer"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 7 + [True]
+    assert fresh(story).views_count == 1
