@@ -131,8 +131,18 @@
         if (!r.ok) throw new Error(String(r.status));
         var item = document.getElementById(form.getAttribute("data-feed-ni"));
         var list = item && item.parentElement;
-        var next = item && (item.nextElementSibling || item.previousElementSibling);
-        if (item) item.remove();
+        var gone = item ? [item] : [];
+        if (item && form.getAttribute("data-kind") === "creator") {
+          // Every item of that creator goes, not only the one the reader acted on.
+          gone = Array.prototype.slice.call(list.querySelectorAll("li[data-creator]")).filter(function (li) {
+            return li.getAttribute("data-creator") === item.getAttribute("data-creator");
+          });
+        }
+        var next = item && item.nextElementSibling;
+        while (next && gone.indexOf(next) >= 0) next = next.nextElementSibling;
+        if (!next && item) next = item.previousElementSibling;
+        while (next && gone.indexOf(next) >= 0) next = next.previousElementSibling;
+        gone.forEach(function (li) { li.remove(); });
         var status = document.querySelector("[data-feed-status]");
         if (status) status.textContent = "已减少此类推荐";
         var link = next && next.querySelector("a");
