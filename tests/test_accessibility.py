@@ -73,6 +73,11 @@ PAGES = [
     "studio-revision",
     "studio-tokens",
     "search",
+    # Discovery: the hot list, a topic, and a signed-in reader's 推荐 home and feed settings.
+    "hot",
+    "topic",
+    "home-personalised",
+    "feed-settings",
 ]
 # Page type → the demo persona whose session the browser carries on it (see `site`).
 SIGNED_IN = {
@@ -83,6 +88,8 @@ SIGNED_IN = {
     "review-application": "editor",
     "review-article": "editor",
     "review-reports": "editor",
+    "home-personalised": "follower",  # follows a creator, has read, marked one creator 不感兴趣
+    "feed-settings": "follower",
 }
 MODES = ["normal", "care"]
 
@@ -189,13 +196,20 @@ def site(
                 "review-article": f"/review/articles/{queue['article']}/",
                 "review-reports": f"/review/reports/{queue['reported']}/",
                 "search": f"/search?q={quote(zh.title[:2])}",
+                "hot": "/hot/",
+                "topic": f"/t/{quote(zh.keywords.order_by('rank').values_list('keyword', flat=True)[0])}/",
+                "home-personalised": "/",
+                "feed-settings": "/feed/settings/",
             }
             session, studio_paths = studio_pages(zh)
             paths.update(studio_paths)
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
                 yield DemoSite(
-                    url=server.url, media=media, paths=paths, sessions={**queue["sessions"], "writer": session}
+                    url=server.url,
+                    media=media,
+                    paths=paths,
+                    sessions={**queue["sessions"], "writer": session, "follower": signed_in_reader(zh)},
                 )
         finally:
             call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
@@ -289,6 +303,28 @@ def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
         "studio-revision": f"{base}revisions/1/",
         "studio-tokens": "/studio/tokens/",
     }
+
+
+def signed_in_reader(article: Article) -> str:
+    """A demo reader who follows the article's creator, has read it and marked one creator
+    不感兴趣: their session cookie (committed, so the live server sees it on every database)."""
+    from django.test import Client
+
+    from tidings.accounts.models import User
+    from tidings.creators.actions import follow_creator
+    from tidings.discovery.actions import not_interested
+    from tidings.engagement.actions import record_read
+
+    user = User.objects.filter(username__startswith="demo_reader_").order_by("username").first()
+    assert user is not None, "the demo site has no reader"
+    follow_creator(user, article.creator)
+    record_read(article.pk, f"u:{user.pk}", user)
+    other = Article.objects.published().exclude(creator=article.creator).first()
+    if other is not None:
+        not_interested(user, "creator", str(other.creator_id))
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
 
 
 @pytest.fixture
@@ -725,11 +761,11 @@ def test_care_mode_text_contrast(pages: dict[str, Any], demo: DemoSite, width: i
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("page_type", ["article-zh", "home", "studio", "studio-edit"])
+@pytest.mark.parametrize("page_type", ["article-zh", "home", "home-personalised", "studio", "studio-edit"])
 def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type: str, width: int) -> None:
     """Main targets (MAIN_TARGETS, anywhere on the page) at least 60 × 60 px; every other link and
     button in <main> at least 44 px tall, except links in the running text of the article body."""
-    with shared_page(pages, "care", width) as page:
+    with shared_page(pages, "care", width) as page, signed_in(page, demo, page_type):
         visit(page, demo.url + demo.paths[page_type], care=True)
         targets = page.evaluate(TARGETS_JS, MAIN_TARGETS)
     kinds = {t["kind"] for t in targets}
@@ -752,6 +788,7 @@ def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type
             "article-zh", ".article", [".article-aside .hot"], [".article-aside .creator-card"], id="article-zh"
         ),
         pytest.param("home", ".col-main", [".col-aside .hot"], [], id="home"),
+        pytest.param("home-personalised", ".col-main", [".col-aside .hot"], [], id="home-personalised"),
         pytest.param("studio-edit", ".studio-main", [".studio-preview"], [], id="studio-edit"),
     ],
 )
@@ -760,7 +797,7 @@ def test_care_mode_is_a_single_column_at_1280px(
 ) -> None:
     """The lists come after the main column, not beside it (an optional block may also be left out
     of care mode altogether)."""
-    with shared_page(pages, "care", 1280) as page:
+    with shared_page(pages, "care", 1280) as page, signed_in(page, demo, page_type):
         visit(page, demo.url + demo.paths[page_type], care=True)
         main = page.evaluate(RECT_JS, first)
         boxes = {sel: page.evaluate(RECT_JS, sel) for sel in below + optional}
@@ -1014,3 +1051,55 @@ def test_english_article_declares_its_language(pages: dict[str, Any], demo: Demo
                         title: document.querySelector('h1').closest('[lang]').lang })"""
         )
     assert langs == {"html": "zh-Hans", "header": "en", "body": "en", "title": "en"}, langs
+
+
+# --------------------------------------------------------------------------------------------
+# 6. The personalised home (推荐): what a signed-in reader sees, and 不感兴趣 by keyboard
+
+
+def test_the_signed_in_home_shows_the_feed_with_reasons(pages: dict[str, Any], demo: DemoSite) -> None:
+    with shared_page(pages, "normal") as page, signed_in(page, demo, "home-personalised"):
+        visit(page, demo.url + "/", care=False)
+        whys = page.evaluate("[...document.querySelectorAll('.feed-item .feed-why')].map((p) => p.textContent)")
+    assert len(whys) >= 5 and any(w.startswith("因为你关注了") for w in whys), whys
+
+
+@pytest.mark.django_db(transaction=True)
+def test_not_interested_by_keyboard_removes_the_item_at_once(
+    playwright: Any, live_server: Any, spec_channels: None, django_user_model: Any
+) -> None:
+    """Transactional, like the sign-in test: the feedback is a write through the live server."""
+    from django.test import Client
+
+    from tests.conftest import make_article, make_creator
+    from tidings.creators.actions import follow_creator
+
+    reader = django_user_model.objects.create_user("feed-reader", password="pw-feed-2024")
+    writer = make_creator("feed-writer", "推荐作者")
+    titles = [make_article(writer, f"推荐文章{i}").title for i in range(4)]
+    follow_creator(reader, writer)
+    client = Client()
+    client.force_login(reader)
+    browser = launch(playwright)
+    try:
+        context = new_context(browser, live_server.url)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        with watching(context.new_page()) as page:
+            visit(page, live_server.url + "/", care=False)
+            first = page.locator(".feed-item").first
+            item_id = first.get_attribute("id")
+            title = first.locator(".stream-title a").inner_text()
+            assert title in titles
+            tab_to(page, f"#{item_id} .feed-ni summary")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == "不想看这篇"
+            page.keyboard.press("Enter")
+            page.wait_for_function("id => !document.getElementById(id)", arg=item_id)
+            assert page.evaluate("document.querySelector('[data-feed-status]').textContent") == "已减少此类推荐"
+            assert page.evaluate("document.activeElement.tagName") == "A", "focus was lost with the removed item"
+            visit(page, live_server.url + "/", care=False)
+            assert title not in page.locator(".feed-list").inner_text(), "the feedback did not last"
+        context.close()
+    finally:
+        browser.close()

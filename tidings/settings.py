@@ -155,6 +155,9 @@ else:
 PAGE_CACHE_SECONDS = int(env_str("TIDINGS_PAGE_CACHE_SECONDS", "60"))
 BLOCK_CACHE_SECONDS = int(env_str("TIDINGS_BLOCK_CACHE_SECONDS", "30"))
 
+# A visitor's reads of one article count once per window (tidings.engagement.actions).
+READ_WINDOW_SECONDS = int(env_str("TIDINGS_READ_WINDOW_SECONDS", "1800"))
+
 # A newly approved creator's first N articles go to an editor's review before they are public.
 PROBATION_ARTICLES = int(env_str("TIDINGS_PROBATION_ARTICLES", "3"))
 

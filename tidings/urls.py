@@ -4,6 +4,9 @@ from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
+from tidings.discovery import views as discovery_views
+from tidings.discovery.sitemaps import TopicSitemap
+from tidings.engagement import views as engagement_views
 from tidings.search.views import search
 from tidings.web import views
 from tidings.web.feeds import ArticleSitemap, ChannelFeed, ChannelSitemap, CreatorFeed, CreatorSitemap, SiteFeed
@@ -17,9 +20,16 @@ urlpatterns = [
     path("", include("tidings.moderation.urls")),
     path("c/<slug:slug>/", views.channel, name="channel"),
     path("a/<int:pk>/", views.article, name="article"),
+    # Before the optional-slug pattern, which would take "read" and "like" for slugs.
+    path("a/<int:pk>/read/", engagement_views.read, name="read"),
+    path("a/<int:pk>/like/", engagement_views.like, name="like"),
     re_path(r"^a/(?P<pk>\d+)/(?P<slug>[-\w]+)/$", views.article, name="article-slug"),
     path("a/<int:pk>/share/<str:target>/", views.share, name="share"),
     path("a/<int:pk>/qr.svg", views.qr, name="qr"),
+    path("hot/", discovery_views.hot, name="hot"),
+    path("t/<str:keyword>/", discovery_views.topic, name="topic"),
+    path("feed/settings/", discovery_views.feed_settings, name="feed-settings"),
+    path("feed/not-interested/", discovery_views.not_interested, name="not-interested"),
     path("u/", views.creators, name="creators"),
     path("u/<slug:handle>/", views.creator, name="creator"),
     path("u/<slug:handle>/follow/", views.follow, name="follow"),
@@ -34,7 +44,14 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap_views.sitemap,
-        {"sitemaps": {"articles": ArticleSitemap, "channels": ChannelSitemap, "creators": CreatorSitemap}},
+        {
+            "sitemaps": {
+                "articles": ArticleSitemap,
+                "channels": ChannelSitemap,
+                "creators": CreatorSitemap,
+                "topics": TopicSitemap,
+            }
+        },
         name="sitemap",
     ),
     path("robots.txt", views.robots, name="robots"),

@@ -92,4 +92,62 @@
     root.classList.add("js-tabs");
     select(0, false);
   });
+  // Count the read (the page itself may come from the anonymous page cache). The server sets a
+  // visitor cookie with a 307 when there is none; fetch follows it with the cookie.
+  document.querySelectorAll("[data-read-beacon]").forEach(function (el) {
+    fetch(el.getAttribute("data-read-beacon"), { method: "POST", credentials: "same-origin", keepalive: true })
+      .catch(function () { /* a lost read is not worth an error */ });
+  });
+
+  // 点赞 without leaving the page; the form still works without this script.
+  document.querySelectorAll("form[data-like]").forEach(function (form) {
+    var button = form.querySelector("button");
+    var action = form.querySelector("input[name=action]");
+    var count = form.querySelector("[data-like-count]");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      fetch(form.getAttribute("action"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "Accept": "application/json" }, body: new FormData(form)
+      }).then(function (r) { return r.json(); }).then(function (data) {
+        if (typeof data.likes !== "number") return;
+        count.textContent = String(data.likes);
+        button.setAttribute("aria-pressed", data.liked ? "true" : "false");
+        action.value = data.liked ? "unlike" : "like";
+      }).catch(function () { form.submit(); });
+    });
+  });
+
+  // 不感兴趣: remove the item at once and say so; the form posts normally without this script.
+  document.querySelectorAll("form[data-feed-ni]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      fetch(form.getAttribute("action"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" },
+        body: new FormData(form)
+      }).then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        var item = document.getElementById(form.getAttribute("data-feed-ni"));
+        var list = item && item.parentElement;
+        var gone = item ? [item] : [];
+        if (item && form.getAttribute("data-kind") === "creator") {
+          // Every item of that creator goes, not only the one the reader acted on.
+          gone = Array.prototype.slice.call(list.querySelectorAll("li[data-creator]")).filter(function (li) {
+            return li.getAttribute("data-creator") === item.getAttribute("data-creator");
+          });
+        }
+        var next = item && item.nextElementSibling;
+        while (next && gone.indexOf(next) >= 0) next = next.nextElementSibling;
+        if (!next && item) next = item.previousElementSibling;
+        while (next && gone.indexOf(next) >= 0) next = next.previousElementSibling;
+        gone.forEach(function (li) { li.remove(); });
+        var status = document.querySelector("[data-feed-status]");
+        if (status) status.textContent = "已减少此类推荐";
+        var link = next && next.querySelector("a");
+        if (link) link.focus(); else if (list) list.closest("section").querySelector("h2").focus();
+      }).catch(function () { form.submit(); });
+    });
+  });
 })();

@@ -187,6 +187,34 @@ def hot_articles(request: HttpRequest, channel: str | None = None, limit: int = 
     return {"items": [_item(i) for i in blocks.hot(limit, channel=c)]}
 
 
+@api.get(
+    "/channels/{slug}/headlines",
+    response={200: ItemList, 404: Error, 422: Error},
+    summary="<channel>要闻: editors' live pins first, then the channel's hot list (as on the pages)",
+)
+def channel_headlines(request: HttpRequest, slug: str) -> dict[str, object]:
+    from tidings.channels.models import Channel
+
+    c = Channel.objects.filter(slug=slug).first()
+    if c is None:
+        raise HttpError(404, f"No channel {slug!r}.")
+    return {"items": [_item(i) for i in blocks.channel_boxes([c])[0].items]}
+
+
+@api.get(
+    "/topics/{keyword}",
+    response={200: ItemList, 404: Error, 422: Error},
+    summary="Articles on a topic keyword (as /t/<keyword>/), newest first",
+)
+def topic_articles(request: HttpRequest, keyword: str, limit: int = 20) -> dict[str, object]:
+    limit = max(1, min(limit, 100))
+    qs = Article.objects.published().filter(keywords__keyword=keyword).newest().for_lists()[:limit]
+    items = [blocks.item(a) for a in qs]
+    if not items:
+        raise HttpError(404, f"No articles on {keyword!r}.")
+    return {"items": [_item(i) for i in items]}
+
+
 def _item(i: blocks.Item) -> dict[str, object]:
     return {
         "id": i.id,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from tidings.discovery.tasks import enqueue_refresh
+
 # progress(done, total, what), for big batches (the demo generator, `tidings reindex`).
 Progress = Callable[[int, int, str], None]
 
@@ -24,3 +26,5 @@ def refresh_derived(ids: Iterable[int], progress: Progress | None = None) -> Non
     from tidings.search.index import refresh_search
 
     refresh_search(batch, progress)
+    # Keywords (topics) and related lists: a background task on commit (tidings.discovery.related).
+    enqueue_refresh(batch)

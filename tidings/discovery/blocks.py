@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from tidings.articles.models import Article
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
+from tidings.discovery.models import ArticleKeyword, Related
 from tidings.web.models import PlatformNotice
 from tidings.web.pagecache import GENERATION_KEY
 
@@ -39,6 +40,7 @@ BOX_SIZE = 6
 TAB_SIZE = 6
 RELATED_SIZE = 8
 RECENT_SIZE = 5
+KEYWORD_LINKS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Item:
     summary: str = ""
     cover: str = ""
     comments_count: int = 0
+    creator_id: int = 0
 
 
 def item(a: Article) -> Item:
@@ -78,6 +81,7 @@ def item(a: Article) -> Item:
         summary=a.summary,
         cover=a.cover_url,
         comments_count=a.comments_count,
+        creator_id=a.creator_id,
     )
 
 
@@ -88,14 +92,21 @@ _CR = Creator._meta.db_table
 _CH = Channel._meta.db_table
 _COLUMNS = (
     "a.id, a.title, a.published_at, a.original, a.lang, a.summary, a.cover, a.comments_count, "
-    "a.channel_id, cr.name, cr.handle, ch.name, ch.slug"
+    "a.channel_id, cr.name, cr.handle, ch.name, ch.slug, a.creator_id"
 )
 # Mirrors ArticleQuerySet.published(); tests check both give the same articles on both databases.
 # COALESCE(x, x) is x, but no index can serve it: without it SQLite's planner takes the
 # published_at range as the access path and sorts every published article for a hot list
 # (2.5 ms at 500 articles, linear in the site); with it the ORDER BY index drives (0.02 ms).
 _PUBLISHED = "a.status = 'published' AND COALESCE(a.published_at, a.published_at) <= %s"
-ORDERS = {"hot": "a.hot_score DESC, a.id DESC", "newest": "a.published_at DESC, a.id DESC", "id": "a.id"}
+ORDERS = {
+    "hot": "a.hot_score DESC, a.id DESC",
+    "newest": "a.published_at DESC, a.id DESC",
+    "id": "a.id",
+    "rank": "r.rank",  # with RELATED_JOIN
+}
+# A slice over an article's precomputed related list (tidings.discovery.related).
+RELATED_JOIN = f"JOIN {Related._meta.db_table} r ON r.other_id = a.id"
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,7 @@ class Slice:
     params: tuple[Any, ...]
     limit: int
     order: str | None = None  # a key of ORDERS; default: the list's order
+    join: str = ""  # an extra JOIN (e.g. RELATED_JOIN)
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -116,7 +128,7 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 
 
 def _row_item(row: Sequence[Any]) -> Item:
-    pk, title, published, original, lang, summary, cover, comments, channel_id, cname, handle, chname, slug = row
+    pk, title, published, original, lang, summary, cover, comments, channel_id, cname, handle, chname, slug, cid = row
     return Item(
         id=pk,
         title=title,
@@ -132,6 +144,7 @@ def _row_item(row: Sequence[Any]) -> Item:
         summary=summary,
         cover=f"{settings.MEDIA_URL}{cover}" if cover else "",
         comments_count=comments,
+        creator_id=cid,
     )
 
 
@@ -145,7 +158,7 @@ def _top_items(slices: Sequence[Slice], order: str) -> list[Item]:
         where = f"{_PUBLISHED} AND {s.where}" if s.where else _PUBLISHED
         parts.append(
             f"SELECT * FROM (SELECT {_COLUMNS} FROM {_A} a JOIN {_CR} cr ON cr.id = a.creator_id "
-            f"JOIN {_CH} ch ON ch.id = a.channel_id WHERE {where} ORDER BY {ORDERS[s.order or order]} "
+            f"JOIN {_CH} ch ON ch.id = a.channel_id {s.join} WHERE {where} ORDER BY {ORDERS[s.order or order]} "
             f"LIMIT {int(s.limit)}) t{i}"
         )
         params += [now, *s.params]
@@ -208,17 +221,31 @@ def originals_tabs(channels: Sequence[Channel], per_tab: int = TAB_SIZE) -> list
 
 
 def related(article: Article, limit: int = RELATED_SIZE) -> list[Item]:
-    """相关推荐 (a simple rule until discovery ranks by keywords): the same channel's newest,
-    topped up with the newest from other channels when the channel has too few.
-    Never the article itself, never an unpublished one."""
+    """相关推荐: the article's precomputed list (keyword similarity, tidings.discovery.related),
+    still public now; when it is short or not computed yet, the same channel's newest (then other
+    channels') fill it. Never the article itself, never an unpublished one. One statement."""
     items = _top_items(
         [
-            Slice("a.channel_id = %s AND a.id <> %s", (article.channel_id, article.pk), limit),
-            Slice("a.channel_id <> %s", (article.channel_id,), limit),
+            Slice("r.article_id = %s", (article.pk,), limit, order="rank", join=RELATED_JOIN),
+            Slice("a.channel_id = %s AND a.id <> %s", (article.channel_id, article.pk), limit, order="newest"),
+            Slice("a.channel_id <> %s", (article.channel_id,), limit, order="newest"),
         ],
         "newest",
     )
-    return items[:limit]
+    seen: set[int] = set()
+    chosen = []
+    for i in items:
+        if i.id not in seen:
+            seen.add(i.id)
+            chosen.append(i)
+    return chosen[:limit]
+
+
+def keywords(article: Article, limit: int = KEYWORD_LINKS) -> list[str]:
+    """The article's strongest keywords (its tags first: they weigh most), for topic links."""
+    return list(
+        ArticleKeyword.objects.filter(article=article).order_by("rank").values_list("keyword", flat=True)[:limit]
+    )
 
 
 def creator_recent(article: Article, limit: int = RECENT_SIZE) -> list[Item]:

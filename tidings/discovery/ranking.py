@@ -54,3 +54,10 @@ def bump(counter: str, by: int = 1) -> dict[str, object]:
         - Log(10, Greatest(Value(1.0), old * 1.0))
         + Log(10, Greatest(Value(1.0), new * 1.0)),
     }
+
+
+# The one-line form shown on /hot/ and in docs/ranking.md.
+FORMULA = (
+    "热度 = log10(max(1, 阅读 + 5×分享 + 3×跟帖 + 2×点赞)) + 发布时间 / 12.5 小时"
+    "（阅读按访客每篇每 30 分钟计一次，点赞每位访客每篇一次）"
+)

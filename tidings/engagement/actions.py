@@ -1,9 +1,27 @@
-"""Engagement counters: race-safe F() updates that move the stored hot score with them."""
+"""Engagement: race-safe counter updates that move the stored hot score with them, and the
+deduplication that keeps one visitor from moving them more than once.
+
+- a read counts once per visitor per article per READ_WINDOW_SECONDS (30 min): Redis `SET NX EX`
+  where configured, else a claim on engagement.ViewWindow (INSERT, or a conditional UPDATE of a
+  row older than the window);
+- a like counts once per visitor per article: likes_count is the number of active Like rows, an
+  unlike takes the like (and its hot-score share) back, so toggling adds nothing;
+- signed-in readers' reads are kept (engagement.Read) for their personalised feed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.discovery.ranking import bump
+from tidings.engagement.models import Like, Read, ViewWindow
 
 SHARE_TARGETS = ("wechat", "weibo", "qq", "link")
 
@@ -13,3 +31,63 @@ def record_share(article_id: int, target: str) -> bool:
     if target not in SHARE_TARGETS:
         raise ValueError(f"unknown share target {target!r}")
     return Article.objects.published().filter(pk=article_id).update(**bump("shares_count")) == 1
+
+
+def read_window() -> int:
+    return int(settings.READ_WINDOW_SECONDS)
+
+
+def _claim_read(visitor: str, article_id: int, now: dt.datetime) -> bool:
+    """True for the first read of this visitor and article in the window (race-safe)."""
+    window = read_window()
+    if settings.REDIS_URL:
+        # Django's Redis backend implements add() as SET key value NX EX window.
+        return bool(cache.add(f"read:{article_id}:{visitor}", 1, timeout=window))
+    cutoff = now - dt.timedelta(seconds=window)
+    if ViewWindow.objects.filter(visitor=visitor, article_id=article_id, counted_at__lte=cutoff).update(counted_at=now):
+        return True
+    try:
+        with transaction.atomic():
+            ViewWindow.objects.create(visitor=visitor, article_id=article_id, counted_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def record_read(article_id: int, visitor: str, user: User | None = None) -> bool:
+    """A visitor read a published article: count it if it is the visitor's first read of it in
+    the window, and keep it in a signed-in reader's history. True if it counted."""
+    if not Article.objects.published().filter(pk=article_id).exists():
+        return False
+    now = timezone.now()
+    if user is not None and user.is_authenticated:
+        Read.objects.update_or_create(user=user, article_id=article_id, defaults={"read_at": now})
+    if not _claim_read(visitor, article_id, now):
+        return False
+    return Article.objects.published().filter(pk=article_id).update(**bump("views_count")) == 1
+
+
+@transaction.atomic
+def like(article_id: int, visitor: str) -> bool:
+    """点赞. True if it counted: a visitor's like counts once, however often it is sent."""
+    if not Article.objects.published().filter(pk=article_id).exists():
+        return False
+    now = timezone.now()
+    _row, created = Like.objects.get_or_create(visitor=visitor, article_id=article_id, defaults={"updated_at": now})
+    if not created and not Like.objects.filter(pk=_row.pk, active=False).update(active=True, updated_at=now):
+        return False
+    return Article.objects.filter(pk=article_id).update(**bump("likes_count")) == 1
+
+
+@transaction.atomic
+def unlike(article_id: int, visitor: str) -> bool:
+    """Take a like back (its count and its share of the hot score). True if there was one."""
+    if not Like.objects.filter(visitor=visitor, article_id=article_id, active=True).update(
+        active=False, updated_at=timezone.now()
+    ):
+        return False
+    return Article.objects.filter(pk=article_id, likes_count__gt=0).update(**bump("likes_count", -1)) == 1
+
+
+def liked(article_id: int, visitor: str) -> bool:
+    return Like.objects.filter(visitor=visitor, article_id=article_id, active=True).exists()

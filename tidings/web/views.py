@@ -22,7 +22,7 @@ from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.creators.actions import follow_creator, unfollow_creator
 from tidings.creators.models import Creator, Follow
-from tidings.discovery import blocks
+from tidings.discovery import blocks, feed
 from tidings.engagement.actions import SHARE_TARGETS, record_share
 from tidings.lib.qr import qr_svg
 from tidings.web import a11y
@@ -58,6 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
     page = paginate(request, Article.objects.published().newest().for_lists(), ctx)
     ctx["items"] = [blocks.item(a) for a in page.object_list]
     ctx["headlines"] = site_for(request).hot[:5]
+    if request.user.is_authenticated and page.number == 1:
+        # 推荐: the personalised feed (or the hot list); signed-in pages bypass the page cache.
+        ctx["feed"] = feed.build(request.user)  # type: ignore[arg-type]
     return cacheable(render(request, "web/home.html", ctx))
 
 
@@ -79,6 +82,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     ctx["canonical"] = request.build_absolute_uri(a.get_absolute_url())
     ctx["references"] = list(a.references.all())
     ctx["related"] = blocks.related(a)
+    ctx["keywords"] = blocks.keywords(a)
     ctx["hot"] = [i for i in site_for(request).hot if i.id != a.pk][: blocks.HOT_SIZE]
     ctx["recent"] = blocks.creator_recent(a)
     return cacheable(render(request, "web/article.html", ctx))

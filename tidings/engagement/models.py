@@ -1,0 +1,63 @@
+"""Deduplicated engagement: who read and liked what, so counters move once per visitor.
+
+A *visitor* is "u:<user id>" for a signed-in reader, else "v:<id>" from the signed first-party
+cookie set by the read and like endpoints (tidings.engagement.views).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Read(models.Model):
+    """A signed-in reader's reading history: one row per reader and article, last read time.
+
+    The personalised feed (tidings.discovery.feed) builds the interest profile from it and leaves
+    out what the reader has already read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reads")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="read_once_per_user")]
+        # The feed reads a reader's most recent reads (tidings.discovery.feed.profile).
+        indexes = [models.Index(fields=["user", "-read_at"], name="read_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.article_id}"
+
+
+class ViewWindow(models.Model):
+    """When a visitor's read of an article last counted (the database's dedupe, used without Redis).
+
+    A read counts when no row exists (INSERT wins) or the row is older than the window (a
+    conditional UPDATE claims it); concurrent duplicates lose on the unique constraint."""
+
+    visitor = models.CharField(max_length=64)
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["visitor", "article"], name="view_window_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} → {self.article_id} @ {self.counted_at}"
+
+
+class Like(models.Model):
+    """点赞: at most one per visitor and article. `active` flips on unlike and re-like; the
+    article's likes_count is the number of active rows, so toggling never adds up."""
+
+    visitor = models.CharField(max_length=64)
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="likes")
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["visitor", "article"], name="like_once_per_visitor")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} likes {self.article_id}: {self.active}"

@@ -1,0 +1,80 @@
+"""Read and like endpoints. Article pages are served from the anonymous page cache, so reads are
+counted by a beacon (static/js/site.js) rather than by the page view.
+
+Visitors: a signed-in reader is "u:<id>"; anyone else needs the signed first-party cookie
+VISITOR_COOKIE. A request without it gets one and a 307 back to the same URL (the browser repeats
+the POST with the cookie); one that still has none is not counted, so a client that keeps no
+cookies (a refresh loop) never moves a counter. The cookie is SameSite=Lax, so a cross-site form
+cannot count for someone else (hence no CSRF token, which cached pages cannot carry).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from tidings.articles.models import Article
+from tidings.engagement import actions
+
+VISITOR_COOKIE = "tidings_vid"
+VISITOR_SALT = "tidings.visitor"
+RETRIED = "v"
+
+
+def visitor_for(request: HttpRequest) -> str | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    vid = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt=VISITOR_SALT)
+    return f"v:{vid}" if vid else None
+
+
+def _with_new_visitor(request: HttpRequest) -> HttpResponse:
+    """Set a visitor cookie and send the POST back once (307 keeps method and body)."""
+    if request.GET.get(RETRIED):
+        return JsonResponse({"counted": False, "reason": "no visitor cookie"}, status=200)
+    response = HttpResponseRedirect(f"{request.path}?{RETRIED}=1", status=307)
+    response.set_signed_cookie(
+        VISITOR_COOKIE,
+        secrets.token_urlsafe(12),
+        salt=VISITOR_SALT,
+        max_age=365 * 86400,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@csrf_exempt  # see the module docstring
+@require_POST
+def read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The read beacon: counts at most once per visitor per article per 30 minutes."""
+    visitor = visitor_for(request)
+    if visitor is None:
+        return _with_new_visitor(request)
+    user = request.user if request.user.is_authenticated else None
+    counted = actions.record_read(pk, visitor, user)  # type: ignore[arg-type]
+    return JsonResponse({"counted": counted})
+
+
+@csrf_exempt  # see the module docstring
+@require_POST
+def like(request: HttpRequest, pk: int) -> HttpResponse:
+    """点赞 / 取消点赞 (action=unlike). Answers JSON to scripts, a redirect to the article to forms."""
+    a = get_object_or_404(Article.objects.published().only("id"), pk=pk)
+    visitor = visitor_for(request)
+    if visitor is None:
+        return _with_new_visitor(request)
+    if request.POST.get("action") == "unlike":
+        actions.unlike(a.pk, visitor)
+    else:
+        actions.like(a.pk, visitor)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        count = Article.objects.filter(pk=a.pk).values_list("likes_count", flat=True).first() or 0
+        return JsonResponse({"liked": actions.liked(a.pk, visitor), "likes": count})
+    return HttpResponseRedirect(f"{a.get_absolute_url()}#like")
