@@ -231,3 +231,19 @@ def test_the_schema_declares_bearer_auth_and_every_status(client: Client) -> Non
         assert op["security"] == [{"BearerToken": []}], path
         assert {"400", "401", "403", "404", "409", "422"} <= set(op["responses"]), (path, method)
     assert "security" not in schema["paths"]["/api/v1/articles"]["get"]
+
+
+def test_a_body_that_is_not_a_json_object_is_refused(client: Client, token: str) -> None:
+    for body in ("[null, null]", '"x"', "5"):
+        r = client.post("/api/v1/articles", body, content_type="application/json", **bearer(token))
+        assert r.status_code == 422 and "JSON object" in r.json()["detail"][0]["msg"], body
+    r = post(client, "/api/v1/articles", {**ARTICLE, "publish": True, "publish_at": 0}, token)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "publish_at"
+    r = post(client, "/api/v1/articles", {**ARTICLE, "references": [{"title": "x", "date": 20240110}]}, token)
+    assert r.status_code == 422
+    assert not Article.objects.exists()
+
+
+def test_a_page_far_past_the_end_is_empty_not_an_error(client: Client, author: Creator) -> None:
+    r = client.get("/api/v1/articles?page=32589158477190044730&page_size=51")
+    assert r.status_code == 200 and r.json()["items"] == []

@@ -8,7 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from pydantic import Field
 
+from tidings.api.errors import Error, Invalid, SchemaError
+from tidings.api.write import register
 from tidings.articles.models import Article
 from tidings.discovery import blocks
 from tidings.lib.markup import plain_text
@@ -94,10 +97,6 @@ class ItemList(Schema):
     items: list[ListItem]
 
 
-class Error(Schema):
-    detail: str
-
-
 def article_item(a: Article) -> dict[str, object]:
     return {
         "id": a.pk,
@@ -124,13 +123,16 @@ def article_item(a: Article) -> dict[str, object]:
 
 
 class ListParams(Schema):
-    page: int = 1
-    page_size: int = 20
+    # The ranges are stated in the schema; a request outside them gets a clear 400 (list_articles).
+    page: int = Field(1, json_schema_extra={"minimum": 1})
+    page_size: int = Field(20, json_schema_extra={"minimum": 1, "maximum": 100})
     channel: str | None = None
     creator: str | None = None
 
 
-@api.get("/articles", response={200: ArticlePage, 400: Error, 422: Error}, summary="Published articles, newest first")
+@api.get(
+    "/articles", response={200: ArticlePage, 400: Error, 422: SchemaError}, summary="Published articles, newest first"
+)
 def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
     if params.page < 1 or not 1 <= params.page_size <= 100:
         raise HttpError(400, "page must be ≥ 1 and page_size between 1 and 100.")
@@ -141,7 +143,8 @@ def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, 
         qs = qs.filter(creator__handle=params.creator)
     count = qs.count()
     start = (params.page - 1) * params.page_size
-    items = [article_item(a) for a in qs[start : start + params.page_size]]
+    # Past the end is an empty page, without asking the database for an OFFSET it cannot hold.
+    items = [article_item(a) for a in qs[start : start + params.page_size]] if start < count else []
     base = f"/api/v1/articles?page_size={params.page_size}"
     for key in ("channel", "creator"):
         if getattr(params, key):
@@ -156,7 +159,7 @@ def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, 
     }
 
 
-@api.get("/articles/{article_id}", response={200: ArticleDetail, 404: Error, 422: Error}, summary="One article")
+@api.get("/articles/{article_id}", response={200: ArticleDetail, 404: Error, 422: SchemaError}, summary="One article")
 def get_article(request: HttpRequest, article_id: int) -> dict[str, object]:
     a = get_object_or_404(Article.objects.published().select_related("creator", "channel"), pk=article_id)
     return {
@@ -170,13 +173,13 @@ def get_article(request: HttpRequest, article_id: int) -> dict[str, object]:
     }
 
 
-@api.get("/articles/{article_id}/related", response={200: ItemList, 404: Error, 422: Error}, summary="相关推荐")
+@api.get("/articles/{article_id}/related", response={200: ItemList, 404: Error, 422: SchemaError}, summary="相关推荐")
 def related_articles(request: HttpRequest, article_id: int) -> dict[str, object]:
     a = get_object_or_404(Article.objects.published(), pk=article_id)
     return {"items": [_item(i) for i in blocks.related(a)]}
 
 
-@api.get("/hot", response={200: ItemList, 404: Error, 422: Error}, summary="热点推荐: the trending articles")
+@api.get("/hot", response={200: ItemList, 404: Error, 422: SchemaError}, summary="热点推荐: the trending articles")
 def hot_articles(request: HttpRequest, channel: str | None = None, limit: int = 20) -> dict[str, object]:
     limit = max(1, min(limit, 100))
     from tidings.channels.models import Channel
@@ -228,8 +231,6 @@ def _item(i: blocks.Item) -> dict[str, object]:
 
 
 # The write API (creators, bearer tokens): tidings/api/write.py.
-from tidings.api.write import Invalid, register  # noqa: E402
-
 register(api)
 
 

@@ -17,8 +17,9 @@ from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
+from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError
 from tidings.api.tokens import user_for_token
 from tidings.articles import access, actions
 from tidings.articles.models import Article
@@ -55,46 +56,68 @@ def register(api: NinjaAPI) -> None:
         getattr(api, method)(path, auth=bearer, tags=["write"], **options)(view)
 
 
-class Error(Schema):
-    detail: str
+def _blank_time(value: Any) -> Any:
+    """A reference's date may be left blank."""
+    return None if value == "" else _text_time(value)
 
 
-class InvalidInput(Schema):
-    """The request broke a rule: `errors` names each field (references.N for the Nth reference)."""
-
-    detail: str
-    errors: dict[str, str] = {}
-
-
-class SchemaError(Schema):
-    """The request did not match the schema (a wrong type, a missing field)."""
-
-    detail: list[dict[str, Any]]
+def _text_time(value: Any) -> Any:
+    """Times are ISO 8601 text in JSON; a bare number is refused rather than read as a Unix time."""
+    if value is not None and not isinstance(value, str | dt.date):
+        raise ValueError("Use an ISO 8601 date or date-time, e.g. 2024-01-10 or 2024-01-10T09:30:00+08:00.")
+    return value
 
 
+# The schema states the limits a client keeps to (json_schema_extra); the server checks them on the
+# text after removing any markup, which can only shorten it, and answers 400 with the field named.
 class ReferenceIn(Schema):
-    title: str = Field(max_length=2000)
-    source: str = Field("", max_length=2000)
-    url: str = Field("", max_length=2000)
-    date: str | None = Field(None, max_length=40, description="ISO 8601 date or date-time; no zone = site's zone")
+    title: str = Field(max_length=2000, json_schema_extra={"maxLength": 300, "minLength": 1})
+    source: str = Field("", max_length=2000, json_schema_extra={"maxLength": 200})
+    url: str = Field(
+        "", max_length=500, description="http(s) only", json_schema_extra={"pattern": r"^(https?://\S+)?$"}
+    )
+    date: dt.datetime | dt.date | None = Field(None, description="ISO 8601 date or date-time; no zone = site's zone")
+
+    _date_is_text = field_validator("date", mode="before")(_blank_time)
 
 
-class ArticleIn(Schema):
-    title: str = Field("", max_length=2000)
-    body_md: str = Field("", description="Markdown; rendered and sanitised as in the studio")
-    summary: str = Field("", max_length=5000)
+class JsonObject(Schema):
+    """A request body that must be a JSON object (ninja's Schema would read attributes off anything)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, data: Any, handler: Any) -> Any:
+        if not isinstance(data, dict | JsonObject):
+            raise ValueError("The request body must be a JSON object.")
+        return handler(data)
+
+
+class ArticleIn(JsonObject):
+    title: str = Field("", max_length=2000, json_schema_extra={"maxLength": 200})
+    body_md: str = Field(
+        "", description="Markdown; rendered and sanitised as in the studio", json_schema_extra={"maxLength": 200_000}
+    )
+    summary: str = Field("", max_length=5000, json_schema_extra={"maxLength": 500})
     channel: str | None = Field(None, max_length=100, description="Channel slug; default: the first channel")
-    tags: list[str] = Field(default_factory=list, max_length=100)
+    tags: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        json_schema_extra={"maxItems": 10, "items": {"type": "string", "maxLength": 20}},
+    )
     cover: str = Field("", max_length=500, description="URL or path of an image uploaded with POST /images")
     original: bool = False
-    references: list[ReferenceIn] = Field(default_factory=list, max_length=100)
+    references: list[ReferenceIn] = Field(default_factory=list, max_length=100, json_schema_extra={"maxItems": 20})
     version: int | None = Field(None, description="PUT: the version this text is based on; older → 409")
     publish: bool = Field(False, description="Publish (or schedule, or submit for review) after saving")
     publish_at: dt.datetime | None = Field(None, description="With publish: a future time schedules the article")
 
+    _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
 
-class PublishIn(Schema):
+
+class PublishIn(JsonObject):
     publish_at: dt.datetime | None = None
+
+    _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
 
 
 class ReferenceOut(Schema):
@@ -178,12 +201,6 @@ def _clean(payload: ArticleIn) -> actions.ArticleInput:
         return actions.clean_article_input(raw)
     except actions.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
-
-
-class Invalid(Exception):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | None) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -94,7 +95,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if state not in dict(STATES):
         state = ""
     mine = Article.objects.live().by(creator)
-    counts = dict(mine.order_by().values_list("status").annotate(n=_count()).values_list("status", "n"))
+    counts = dict(mine.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     qs = mine.select_related("channel").order_by("-updated_at", "-pk")
     if state:
         qs = qs.filter(status=state)
@@ -109,12 +110,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "notices": notices_for(request.user, limit=5),
     }
     return render(request, "studio/index.html", ctx)
-
-
-def _count() -> Any:
-    from django.db.models import Count
-
-    return Count("pk")
 
 
 def _form_ctx(
