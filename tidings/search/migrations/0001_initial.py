@@ -16,9 +16,8 @@ SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_t
 POSTGRESQL = [
     "ALTER TABLE search_entry ADD COLUMN tsv tsvector NOT NULL DEFAULT ''",
     "ALTER TABLE search_entry ADD COLUMN title_tsv tsvector NOT NULL DEFAULT ''",
-    # Matches and ranking windows (tidings.search.query.PostgresBackend).
+    # GIN on each (tidings.search.index.PG_INDEXES says what for; rebuild() re-creates them).
     "CREATE INDEX search_entry_tsv ON search_entry USING gin (tsv)",
-    # Title hits, ranked first: small, so no recheck of the big tsv column.
     "CREATE INDEX search_entry_title_tsv ON search_entry USING gin (title_tsv)",
 ]
 
