@@ -235,6 +235,17 @@ def test_a_deleted_article_leaves_the_index_when_refreshed(writer: Creator) -> N
     assert found("删除") == []
 
 
+def test_index_rows_deleted_directly_take_their_tokens_with_them(writer: Creator) -> None:
+    """As Django's flush (transactional tests) does: no ghost matches for a later article."""
+    publish(writer, "幽灵文章", "内容。")
+    Entry.objects.all().delete()
+    assert search(parse("幽灵"), Filters(), 0, 20).total == 0
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM search_entry")  # and through plain SQL
+    later = publish(writer, "新的文章", "内容。")
+    assert found("幽灵") == [] and found("新的") == [later.pk]
+
+
 def test_reindex_rebuilds_with_a_progress_bar(writer: Creator) -> None:
     a = publish(writer, "重建索引之后还在", "内容。")
     publish(writer, "另一篇", "内容。")

@@ -5,10 +5,10 @@ whose time is still ahead (the query hides them until then, so a scheduled time 
 second write). Everything else in a batch (drafts, withdrawn, rejected, deleted ids) is removed.
 
 Both databases keep the plain text in `search_entry` (tidings.search.models.Entry). SQLite adds
-contentless FTS5 tables `search_fts` and `search_title_fts` (rowid = article id) whose tokens are removed with FTS5's
-'delete' command and the tokens of the stored text (tokenising is deterministic); PostgreSQL adds
-two tsvector columns to the same rows. Writes run inside the caller's transaction, so a publish
-is searchable the moment it commits.
+contentless FTS5 tables `search_fts` and `search_title_fts` (rowid = article id), kept in step by
+triggers on `search_entry` (SQLITE_TRIGGERS); PostgreSQL adds two tsvector columns to the same
+rows. Writes run inside the caller's transaction, so a publish is searchable the moment it
+commits.
 """
 
 from __future__ import annotations
@@ -28,6 +28,44 @@ from tidings.search.text import doc_tokens, html_text, tsvector
 Progress = Callable[[int, int, str], None]
 CHUNK = 500
 _ARTICLE_FIELDS = ("id", "channel_id", "published_at", "title", "summary", "body_html")
+
+
+# SQLite: search_entry's rows drive the contentless FTS5 tables through triggers, whoever writes
+# them (this module, a rollback, Django's flush): tokens come from search_tokens(), the Python
+# tokenizer registered on every SQLite connection (tidings.search.apps), so a row's old tokens
+# are recomputed exactly from its old text for FTS5's 'delete'.
+_FTS_ADD = (
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.article_id, search_tokens(new.title), search_tokens(new.body)); "
+    "INSERT INTO search_title_fts(rowid, title) VALUES (new.article_id, search_tokens(new.title));"
+)
+_FTS_REMOVE = (
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
+    "VALUES ('delete', old.article_id, search_tokens(old.title), search_tokens(old.body)); "
+    "INSERT INTO search_title_fts(search_title_fts, rowid, title) "
+    "VALUES ('delete', old.article_id, search_tokens(old.title));"
+)
+SQLITE_TRIGGERS = {
+    "search_entry_added": f"CREATE TRIGGER search_entry_added AFTER INSERT ON search_entry BEGIN {_FTS_ADD} END",
+    "search_entry_removed": f"CREATE TRIGGER search_entry_removed AFTER DELETE ON search_entry BEGIN {_FTS_REMOVE} END",
+    "search_entry_changed": (
+        "CREATE TRIGGER search_entry_changed AFTER UPDATE OF title, body ON search_entry "
+        f"BEGIN {_FTS_REMOVE} {_FTS_ADD} END"
+    ),
+}
+
+
+def search_tokens(text: str | None) -> str:
+    """The FTS5 column text of a field: its tokens, space-separated (SQL function search_tokens)."""
+    return " ".join(doc_tokens(text or ""))
+
+
+# PostgreSQL's full-text indexes (migration 0001 creates them; rebuild() re-creates them).
+PG_INDEXES = (
+    # Matches, counts and ranking windows (tidings.search.query._Postgres).
+    "CREATE INDEX search_entry_tsv ON search_entry USING gin (tsv)",
+    # Title hits, ranked first: small, so no recheck of the big tsv column.
+    "CREATE INDEX search_entry_title_tsv ON search_entry USING gin (title_tsv)",
+)
 
 
 @dataclass(frozen=True)
@@ -71,12 +109,21 @@ def rebuild(progress: Progress | None = None) -> int:
     from tidings.articles.models import Article
 
     published = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__isnull=False)
+    postgres = default_connection.vendor == "postgresql"
     with transaction.atomic():
         clear(default_connection)
+        if postgres:  # a bulk load: build the GIN indexes once at the end, not row by row
+            with default_connection.cursor() as cur:
+                cur.execute("DROP INDEX IF EXISTS search_entry_tsv, search_entry_title_tsv")
         total = published.count()
         if progress is not None:
             progress(0, total, "search index")
         done = index_rows(published.order_by("id").values(*_ARTICLE_FIELDS).iterator(CHUNK), progress, total)
+        if postgres:
+            with default_connection.cursor() as cur:
+                cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                for sql in PG_INDEXES:
+                    cur.execute(sql)
     optimize(default_connection)
     return done
 
@@ -101,9 +148,14 @@ def index_rows(
 def clear(connection: BaseDatabaseWrapper = default_connection) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
+            # Without the triggers: emptying the FTS5 tables at once beats deleting row by row.
+            for name in SQLITE_TRIGGERS:
+                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
             cur.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
             cur.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('delete-all')")
             cur.execute("DELETE FROM search_entry")
+            for sql in SQLITE_TRIGGERS.values():
+                cur.execute(sql)
         else:
             cur.execute("TRUNCATE search_entry")
 
@@ -138,28 +190,14 @@ def _apply(connection: BaseDatabaseWrapper, ids: list[int], docs: list[Doc], *, 
         gone = [i for i in old if i not in new]
         # Entries whose text is unchanged keep their tokens; only time and channel may move.
         same = [d for d in docs if d.id in old and old[d.id] == (d.title, d.body)]
-        if sqlite:
-            stale = [i for i in old if i not in new or old[i] != (new[i].title, new[i].body)]
-            if stale:
-                removed = [(i, " ".join(doc_tokens(old[i][0])), " ".join(doc_tokens(old[i][1]))) for i in stale]
-                cur.executemany(
-                    "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', %s, %s, %s)", removed
-                )
-                cur.executemany(
-                    "INSERT INTO search_title_fts(search_title_fts, rowid, title) VALUES ('delete', %s, %s)",
-                    [r[:2] for r in removed],
-                )
-            if changed:
-                added = [(d.id, " ".join(doc_tokens(d.title)), " ".join(doc_tokens(d.body))) for d in changed]
-                cur.executemany("INSERT INTO search_fts(rowid, title, body) VALUES (%s, %s, %s)", added)
-                cur.executemany("INSERT INTO search_title_fts(rowid, title) VALUES (%s, %s)", [r[:2] for r in added])
-                cur.executemany(
-                    "INSERT INTO search_entry (article_id, channel_id, published_at, title, body) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
-                    "channel_id = excluded.channel_id, published_at = excluded.published_at, "
-                    "title = excluded.title, body = excluded.body",
-                    [(d.id, d.channel_id, adapt(d.published_at), d.title, d.body) for d in changed],
-                )
+        if sqlite and changed:  # the triggers (SQLITE_TRIGGERS) keep the FTS5 tables in step
+            cur.executemany(
+                "INSERT INTO search_entry (article_id, channel_id, published_at, title, body) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
+                "channel_id = excluded.channel_id, published_at = excluded.published_at, "
+                "title = excluded.title, body = excluded.body",
+                [(d.id, d.channel_id, adapt(d.published_at), d.title, d.body) for d in changed],
+            )
         elif changed:
             rows = []
             for d in changed:

@@ -12,21 +12,26 @@ SQLITE = [
     "CREATE VIRTUAL TABLE search_title_fts USING fts5(title, content='', prefix='1', "
     "tokenize='unicode61 remove_diacritics 0')",
 ]
-SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_title_fts"]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_title_fts"]  # triggers go with search_entry
 POSTGRESQL = [
     "ALTER TABLE search_entry ADD COLUMN tsv tsvector NOT NULL DEFAULT ''",
     "ALTER TABLE search_entry ADD COLUMN title_tsv tsvector NOT NULL DEFAULT ''",
-    # Matches and ranking windows (tidings.search.query.PostgresBackend).
+    # GIN on each (tidings.search.index.PG_INDEXES says what for; rebuild() re-creates them).
     "CREATE INDEX search_entry_tsv ON search_entry USING gin (tsv)",
-    # Title hits, ranked first: small, so no recheck of the big tsv column.
     "CREATE INDEX search_entry_title_tsv ON search_entry USING gin (title_tsv)",
 ]
 
 
 def forwards(apps, schema_editor):
+    from tidings.search.index import SQLITE_TRIGGERS
+
     vendor = schema_editor.connection.vendor
-    for sql in SQLITE if vendor == "sqlite" else POSTGRESQL if vendor == "postgresql" else []:
-        schema_editor.execute(sql)
+    if vendor == "sqlite":
+        for sql in [*SQLITE, *SQLITE_TRIGGERS.values()]:
+            schema_editor.execute(sql)
+    elif vendor == "postgresql":
+        for sql in POSTGRESQL:
+            schema_editor.execute(sql)
 
 
 def backwards(apps, schema_editor):
