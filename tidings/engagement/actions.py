@@ -54,6 +54,14 @@ def _claim_read(visitor: str, article_id: int, now: dt.datetime) -> bool:
     return True
 
 
+def prune_view_windows() -> int:
+    """Delete read claims older than the window (they no longer block anything); returns how many.
+    Run periodically (`tidings discovery --prune`) on sites without Redis."""
+    cutoff = timezone.now() - dt.timedelta(seconds=read_window())
+    deleted, _ = ViewWindow.objects.filter(counted_at__lte=cutoff).delete()
+    return deleted
+
+
 def record_read(article_id: int, visitor: str, user: User | None = None) -> bool:
     """A visitor read a published article: count it if it is the visitor's first read of it in
     the window, and keep it in a signed-in reader's history. True if it counted."""
