@@ -260,10 +260,11 @@ def test_the_qr_code_encodes_the_article_url(client: Client, story: Article) -> 
 
 
 def test_sharing_counts_and_sends_the_reader_on(client: Client, story: Article) -> None:
+    client.post(f"/a/{story.pk}/read/", follow=True)  # the page's read beacon gives the visitor cookie
     response = client.get(f"/a/{story.pk}/share/weibo/")
     assert response.status_code == 302
     assert response["Location"].startswith("https://service.weibo.com/share/share.php?url=http%3A%2F%2Ftestserver")
-    assert client.post(f"/a/{story.pk}/share/wechat/").json() == {"ok": True, "target": "wechat"}
+    assert client.post(f"/a/{story.pk}/share/wechat/").json() == {"ok": True, "target": "wechat", "counted": True}
     assert client.get(f"/a/{story.pk}/share/qq/")["Location"].startswith("https://connect.qq.com/")
     story.refresh_from_db()
     assert story.shares_count == 3
@@ -273,9 +274,10 @@ def test_sharing_counts_and_sends_the_reader_on(client: Client, story: Article) 
 def test_sharing_moves_the_hot_score_consistently(client: Client, story: Article) -> None:
     from tidings.discovery.ranking import engagement, hot_score
 
-    for _ in range(4):
-        client.post(f"/a/{story.pk}/share/link/")
+    for target in ("link", "wechat", "link", "qq"):
+        client.post(f"/a/{story.pk}/share/{target}/", follow=True)
     story.refresh_from_db()
+    assert story.shares_count == 3  # the second copy-link from the same visitor does not count
     expected = hot_score(story.published_at, engagement(story.views_count, story.shares_count))
     assert story.hot_score == pytest.approx(expected, abs=1e-9)
 

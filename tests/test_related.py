@@ -169,3 +169,28 @@ def test_the_demo_batch_indexes_everything_in_one_pass(settings, tmp_path, djang
     related.rebuild_all(lambda done, total, what: steps.append((done, total, what)))
     assert steps[-1] == (published.count(), published.count(), "related")
     assert ("keywords" in {w for *_, w in steps}) and steps[0][0] == 0
+
+
+def test_the_discovery_command_rebuilds_with_progress_and_prunes_read_claims(
+    corpus: dict[str, list[Article]], settings
+) -> None:
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tidings.engagement.models import ViewWindow
+
+    Related.objects.all().delete()
+    out = io.StringIO()
+    call_command("discovery", "--all", stdout=out)
+    assert "related: 8/8" in out.getvalue() and "indexed 8 articles" in out.getvalue()
+    assert Related.objects.order_by().values("article").distinct().count() == 8
+    a = corpus["chips"][0]
+    ViewWindow.objects.create(visitor="v:old", article=a, counted_at=timezone.now() - dt.timedelta(hours=1))
+    ViewWindow.objects.create(visitor="v:new", article=a, counted_at=timezone.now())
+    out = io.StringIO()
+    call_command("discovery", "--prune", stdout=out)
+    assert out.getvalue().strip() == "deleted 1 expired read claims"
+    assert list(ViewWindow.objects.values_list("visitor", flat=True)) == ["v:new"]

@@ -4,6 +4,7 @@ deduplication that keeps one visitor from moving them more than once.
 - a read counts once per visitor per article per READ_WINDOW_SECONDS (30 min): Redis `SET NX EX`
   where configured, else a claim on engagement.ViewWindow (INSERT, or a conditional UPDATE of a
   row older than the window);
+- a share counts once per visitor, article and target per window (the same claim as reads);
 - a like counts once per visitor per article: likes_count is the number of active Like rows, an
   unlike takes the like (and its hot-score share) back, so toggling adds nothing;
 - signed-in readers' reads are kept (engagement.Read) for their personalised feed.
@@ -26,10 +27,15 @@ from tidings.engagement.models import Like, Read, ViewWindow
 SHARE_TARGETS = ("wechat", "weibo", "qq", "link")
 
 
-def record_share(article_id: int, target: str) -> bool:
-    """Count one share of a published article; False if there is no such article."""
+def record_share(article_id: int, target: str, visitor: str) -> bool:
+    """Count a visitor's share of a published article to one target, once per read window (a
+    share loop is a refresh loop at five times the weight). False if it did not count."""
     if target not in SHARE_TARGETS:
         raise ValueError(f"unknown share target {target!r}")
+    if not Article.objects.published().filter(pk=article_id).exists():
+        return False
+    if not _claim_read(f"s:{target}:{visitor}", article_id, timezone.now()):
+        return False
     return Article.objects.published().filter(pk=article_id).update(**bump("shares_count")) == 1
 
 
@@ -52,6 +58,14 @@ def _claim_read(visitor: str, article_id: int, now: dt.datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def prune_view_windows() -> int:
+    """Delete read claims older than the window (they no longer block anything); returns how many.
+    Run periodically (`tidings discovery --prune`) on sites without Redis."""
+    cutoff = timezone.now() - dt.timedelta(seconds=read_window())
+    deleted, _ = ViewWindow.objects.filter(counted_at__lte=cutoff).delete()
+    return deleted
 
 
 def record_read(article_id: int, visitor: str, user: User | None = None) -> bool:

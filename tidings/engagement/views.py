@@ -33,7 +33,7 @@ def visitor_for(request: HttpRequest) -> str | None:
     return f"v:{vid}" if vid else None
 
 
-def _with_new_visitor(request: HttpRequest) -> HttpResponse:
+def with_new_visitor(request: HttpRequest) -> HttpResponse:
     """Set a visitor cookie and send the POST back once (307 keeps method and body)."""
     if request.GET.get(RETRIED):
         return JsonResponse({"counted": False, "reason": "no visitor cookie"}, status=200)
@@ -56,7 +56,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     """The read beacon: counts at most once per visitor per article per 30 minutes."""
     visitor = visitor_for(request)
     if visitor is None:
-        return _with_new_visitor(request)
+        return with_new_visitor(request)
     user = request.user if request.user.is_authenticated else None
     counted = actions.record_read(pk, visitor, user)  # type: ignore[arg-type]
     return JsonResponse({"counted": counted})
@@ -69,7 +69,7 @@ def like(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_object_or_404(Article.objects.published().only("id"), pk=pk)
     visitor = visitor_for(request)
     if visitor is None:
-        return _with_new_visitor(request)
+        return with_new_visitor(request)
     if request.POST.get("action") == "unlike":
         actions.unlike(a.pk, visitor)
     else:

@@ -24,6 +24,7 @@ from tidings.creators.actions import follow_creator, unfollow_creator
 from tidings.creators.models import Creator, Follow
 from tidings.discovery import blocks, feed
 from tidings.engagement.actions import SHARE_TARGETS, record_share
+from tidings.engagement.views import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
 from tidings.web import a11y
 from tidings.web.context import a11y_for, site_for
@@ -97,13 +98,19 @@ SHARE_DESTINATIONS = {
 @csrf_exempt  # a share beacon only moves a counter; there is nothing for a forged request to steal
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, pk: int, target: str) -> HttpResponse:
-    """Count a share, then send the reader on to the service (GET) or answer the beacon (POST)."""
+    """Count a share, then send the reader on to the service (GET) or answer the beacon (POST).
+
+    Deduplicated per visitor (tidings.engagement.views): a link followed without a visitor
+    cookie (no read beacon ran, e.g. no JavaScript) still goes on, but does not count."""
     if target not in SHARE_TARGETS:
         raise Http404("Unknown share target.")
     a = get_object_or_404(Article.objects.published().only("id", "title"), pk=pk)
-    record_share(a.pk, target)
+    visitor = visitor_for(request)
+    if visitor is None and request.method == "POST":
+        return with_new_visitor(request)  # the beacon comes back once with a visitor cookie
+    counted = visitor is not None and record_share(a.pk, target, visitor)
     if request.method == "POST" or target not in SHARE_DESTINATIONS:
-        return JsonResponse({"ok": True, "target": target})
+        return JsonResponse({"ok": True, "target": target, "counted": counted})
     url = quote(request.build_absolute_uri(a.get_absolute_url()), safe="")
     return HttpResponseRedirect(SHARE_DESTINATIONS[target].format(url=url, title=quote(a.title, safe="")))
 

@@ -15,8 +15,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ids", nargs="*", type=int, help="article ids (default: --all)")
         parser.add_argument("--all", action="store_true", help="one pass over every published article")
+        parser.add_argument(
+            "--prune", action="store_true", help="only delete expired read claims (sites without Redis; run from cron)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["prune"]:
+            from tidings.engagement.actions import prune_view_windows
+
+            self.stdout.write(f"deleted {prune_view_windows()} expired read claims")
+            return
+
         def progress(done: int, total: int, what: str) -> None:
             self.stdout.write(f"{what}: {done}/{total}")
 
