@@ -17,7 +17,7 @@ from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError
 from tidings.api.tokens import user_for_token
@@ -105,10 +105,10 @@ class ArticleIn(JsonObject):
         json_schema_extra={"maxItems": 10, "items": {"type": "string", "maxLength": 20}},
     )
     cover: str = Field("", max_length=500, description="URL or path of an image uploaded with POST /images")
-    original: bool = False
+    original: StrictBool = False
     references: list[ReferenceIn] = Field(default_factory=list, max_length=100, json_schema_extra={"maxItems": 20})
     version: int | None = Field(None, description="PUT: the version this text is based on; older → 409")
-    publish: bool = Field(False, description="Publish (or schedule, or submit for review) after saving")
+    publish: StrictBool = Field(False, description="Publish (or schedule, or submit for review) after saving")
     publish_at: dt.datetime | None = Field(None, description="With publish: a future time schedules the article")
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
