@@ -17,7 +17,7 @@ from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
-from pydantic import Field, StrictBool, field_validator, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError
 from tidings.api.tokens import user_for_token
@@ -68,9 +68,20 @@ def _text_time(value: Any) -> Any:
     return value
 
 
+class JsonObject(Schema):
+    """A request body that must be a JSON object (ninja's Schema would read attributes off anything)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, data: Any, handler: Any) -> Any:
+        if not isinstance(data, dict | JsonObject):
+            raise ValueError("Expected a JSON object.")
+        return handler(data)
+
+
 # The schema states the limits a client keeps to (json_schema_extra); the server checks them on the
 # text after removing any markup, which can only shorten it, and answers 400 with the field named.
-class ReferenceIn(Schema):
+class ReferenceIn(JsonObject):
     title: str = Field(max_length=2000, json_schema_extra={"maxLength": 300, "minLength": 1})
     source: str = Field("", max_length=2000, json_schema_extra={"maxLength": 200})
     url: str = Field(
@@ -79,17 +90,6 @@ class ReferenceIn(Schema):
     date: dt.datetime | dt.date | None = Field(None, description="ISO 8601 date or date-time; no zone = site's zone")
 
     _date_is_text = field_validator("date", mode="before")(_blank_time)
-
-
-class JsonObject(Schema):
-    """A request body that must be a JSON object (ninja's Schema would read attributes off anything)."""
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _an_object(cls, data: Any, handler: Any) -> Any:
-        if not isinstance(data, dict | JsonObject):
-            raise ValueError("The request body must be a JSON object.")
-        return handler(data)
 
 
 class ArticleIn(JsonObject):
@@ -107,7 +107,7 @@ class ArticleIn(JsonObject):
     cover: str = Field("", max_length=500, description="URL or path of an image uploaded with POST /images")
     original: StrictBool = False
     references: list[ReferenceIn] = Field(default_factory=list, max_length=100, json_schema_extra={"maxItems": 20})
-    version: int | None = Field(None, description="PUT: the version this text is based on; older → 409")
+    version: StrictInt | None = Field(None, description="PUT: the version this text is based on; older → 409")
     publish: StrictBool = Field(False, description="Publish (or schedule, or submit for review) after saving")
     publish_at: dt.datetime | None = Field(None, description="With publish: a future time schedules the article")
 
