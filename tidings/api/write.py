@@ -56,11 +56,6 @@ def register(api: NinjaAPI) -> None:
         getattr(api, method)(path, auth=bearer, tags=["write"], **options)(view)
 
 
-def _blank_time(value: Any) -> Any:
-    """A reference's date may be left blank."""
-    return None if value == "" else _text_time(value)
-
-
 def _text_time(value: Any) -> Any:
     """Times are ISO 8601 text in JSON; a bare number is refused rather than read as a Unix time."""
     if value is not None and not isinstance(value, str | dt.date):
@@ -89,7 +84,7 @@ class ReferenceIn(JsonObject):
     )
     date: dt.datetime | dt.date | None = Field(None, description="ISO 8601 date or date-time; no zone = site's zone")
 
-    _date_is_text = field_validator("date", mode="before")(_blank_time)
+    _date_is_text = field_validator("date", mode="before")(_text_time)
 
 
 class ArticleIn(JsonObject):
