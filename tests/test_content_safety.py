@@ -223,7 +223,7 @@ def hostile_articles(part: int) -> Iterator[dict[str, Any]]:
             "summary": " ".join(summaries[i]) if i < len(summaries) else "",
             "body_md": "正文。\n\n" + ("\n\n".join(bodies[i]) if i < len(bodies) else ""),
             "tags": tags[i][:10] if i < len(tags) else [],
-            "references": [{"title": "参考 " + r[:290], "source": r[:200], "url": "", "date": ""} for r in refs],
+            "references": [{"title": "参考 " + r[:290], "source": r[:200], "url": "", "date": None} for r in refs],
         }
 
 

@@ -17,7 +17,7 @@ from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError
 from tidings.api.tokens import user_for_token
@@ -56,29 +56,11 @@ def register(api: NinjaAPI) -> None:
         getattr(api, method)(path, auth=bearer, tags=["write"], **options)(view)
 
 
-def _blank_time(value: Any) -> Any:
-    """A reference's date may be left blank."""
-    return None if value == "" else _text_time(value)
-
-
 def _text_time(value: Any) -> Any:
     """Times are ISO 8601 text in JSON; a bare number is refused rather than read as a Unix time."""
     if value is not None and not isinstance(value, str | dt.date):
         raise ValueError("Use an ISO 8601 date or date-time, e.g. 2024-01-10 or 2024-01-10T09:30:00+08:00.")
     return value
-
-
-# The schema states the limits a client keeps to (json_schema_extra); the server checks them on the
-# text after removing any markup, which can only shorten it, and answers 400 with the field named.
-class ReferenceIn(Schema):
-    title: str = Field(max_length=2000, json_schema_extra={"maxLength": 300, "minLength": 1})
-    source: str = Field("", max_length=2000, json_schema_extra={"maxLength": 200})
-    url: str = Field(
-        "", max_length=500, description="http(s) only", json_schema_extra={"pattern": r"^(https?://\S+)?$"}
-    )
-    date: dt.datetime | dt.date | None = Field(None, description="ISO 8601 date or date-time; no zone = site's zone")
-
-    _date_is_text = field_validator("date", mode="before")(_blank_time)
 
 
 class JsonObject(Schema):
@@ -88,8 +70,21 @@ class JsonObject(Schema):
     @classmethod
     def _an_object(cls, data: Any, handler: Any) -> Any:
         if not isinstance(data, dict | JsonObject):
-            raise ValueError("The request body must be a JSON object.")
+            raise ValueError("Expected a JSON object.")
         return handler(data)
+
+
+# The schema states the limits a client keeps to (json_schema_extra); the server checks them on the
+# text after removing any markup, which can only shorten it, and answers 400 with the field named.
+class ReferenceIn(JsonObject):
+    title: str = Field(max_length=2000, json_schema_extra={"maxLength": 300, "minLength": 1})
+    source: str = Field("", max_length=2000, json_schema_extra={"maxLength": 200})
+    url: str = Field(
+        "", max_length=500, description="http(s) only", json_schema_extra={"pattern": r"^(https?://\S+)?$"}
+    )
+    date: dt.datetime | dt.date | None = Field(None, description="ISO 8601 date or date-time; no zone = site's zone")
+
+    _date_is_text = field_validator("date", mode="before")(_text_time)
 
 
 class ArticleIn(JsonObject):
@@ -105,10 +100,10 @@ class ArticleIn(JsonObject):
         json_schema_extra={"maxItems": 10, "items": {"type": "string", "maxLength": 20}},
     )
     cover: str = Field("", max_length=500, description="URL or path of an image uploaded with POST /images")
-    original: bool = False
+    original: StrictBool = False
     references: list[ReferenceIn] = Field(default_factory=list, max_length=100, json_schema_extra={"maxItems": 20})
-    version: int | None = Field(None, description="PUT: the version this text is based on; older → 409")
-    publish: bool = Field(False, description="Publish (or schedule, or submit for review) after saving")
+    version: StrictInt | None = Field(None, description="PUT: the version this text is based on; older → 409")
+    publish: StrictBool = Field(False, description="Publish (or schedule, or submit for review) after saving")
     publish_at: dt.datetime | None = Field(None, description="With publish: a future time schedules the article")
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
