@@ -75,7 +75,7 @@ def test_it_turns_terms_into_prefix_token_or_phrase_queries(q: str, fts5: str, p
 
 
 @pytest.mark.parametrize(
-    "q", ['"', "*", "()", ":", "^", "-", "AND", "OR", "NEAR", 'NEAR("a" b', "a OR b -c", "'; DROP", "\\"]
+    "q", ['"', "*", "()", ":", "^", "-", "AND", "OR", "NEAR", 'NEAR("a" b', "a OR b -c", "'; DROP", "\\", "a\x00b"]
 )
 def test_query_syntax_in_user_input_is_only_text(q: str, writer: Creator) -> None:
     publish(writer, "and or near 测试", "正文")
@@ -389,7 +389,14 @@ def test_the_api_returns_items_total_and_page(client: Client, writer: Creator) -
 
 @pytest.mark.parametrize(
     "params",
-    [{"q": "a", "from": "bad"}, {"q": "a", "channel": "nope"}, {"q": "a", "page": "0"}, {"q": "长" * 101}],
+    [
+        {"q": "a", "from": "bad"},
+        {"q": "a", "channel": "nope"},
+        {"q": "a", "channel": "a\x00b"},
+        {"q": "a", "from": "2025-01-01\x00"},
+        {"q": "a", "page": "0"},
+        {"q": "长" * 101},
+    ],
 )
 def test_the_api_declares_its_errors(client: Client, params: dict[str, str]) -> None:
     response = client.get("/api/v1/search", params)

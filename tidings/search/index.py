@@ -59,6 +59,13 @@ def search_tokens(text: str | None) -> str:
     return " ".join(doc_tokens(text or ""))
 
 
+def tokenizer(connection: BaseDatabaseWrapper) -> None:
+    """Register search_tokens() on an SQLite connection (done for every new connection by
+    tidings.search.apps; again before writing, for a connection opened before the app was ready)."""
+    connection.ensure_connection()
+    connection.connection.create_function("search_tokens", 1, search_tokens, deterministic=True)
+
+
 # PostgreSQL's full-text indexes (migration 0001 creates them; rebuild() re-creates them).
 PG_INDEXES = (
     # Matches, counts and ranking windows (tidings.search.query._Postgres).
@@ -148,6 +155,7 @@ def index_rows(
 def clear(connection: BaseDatabaseWrapper = default_connection) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
+            tokenizer(connection)
             # Without the triggers: emptying the FTS5 tables at once beats deleting row by row.
             for name in SQLITE_TRIGGERS:
                 cur.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -182,6 +190,8 @@ def _apply(connection: BaseDatabaseWrapper, ids: list[int], docs: list[Doc], *, 
     adapt = connection.ops.adapt_datetimefield_value
     sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cur:
+        if sqlite:
+            tokenizer(connection)
         if not fresh and ids:
             marks = ",".join(["%s"] * len(ids))
             cur.execute(f"SELECT article_id, title, body FROM search_entry WHERE article_id IN ({marks})", ids)

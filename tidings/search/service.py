@@ -22,6 +22,7 @@ from tidings.search.text import Query, QueryError, parse
 PAGE_SIZE = 20
 MAX_PAGE = 500
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG = re.compile(r"[-\w]{1,100}")  # anything else (a NUL byte, say) is no channel
 
 
 class BadInput(ValueError):
@@ -93,7 +94,7 @@ def read(
         raise BadInput("page", f"页码必须在 1 到 {MAX_PAGE} 之间。")
     found_channel = None
     if channel:
-        found_channel = Channel.objects.filter(slug=channel).first()
+        found_channel = Channel.objects.filter(slug=channel).first() if _SLUG.fullmatch(channel) else None
         if found_channel is None:
             raise BadInput("channel", f"没有“{channel[:40]}”这个频道。")
     date_from, date_to = _date("from", start), _date("to", end)
