@@ -212,6 +212,7 @@ def test_the_account_page_lists_applications_and_links(client: Client, reader: U
     page = client.get("/accounts/").content.decode()
     assert "我的入驻申请" in page and "我的号（@mine）" in page and "审核中" in page
     assert 'href="/accounts/password/"' in page and "审核通知" in page
+    assert 'href="/feed/settings/"' in page  # the personalisation switch is one click from the account
 
 
 def test_role_changes_in_the_admin_are_audit_logged(client: Client, reader: User) -> None:

@@ -190,6 +190,30 @@ def test_editing_in_the_admin_renders_and_invalidates(
     assert "<script>alert(1)</script>" not in html
 
 
+def test_publishing_in_the_admin_with_a_future_date_schedules_the_article(
+    client: Client, many: list[Article], django_capture_on_commit_callbacks
+) -> None:
+    admin = User.objects.create_superuser("boss", "boss@example.com", "pw-boss-123")
+    a = many[0]
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/articles/article/{a.pk}/change/",
+            {
+                "creator": a.creator_id, "channel": a.channel_id, "title": a.title, "slug": "", "summary": "",
+                "body_md": "明年的文章。", "cover": "", "tags": "[]",
+                "lang": "zh-Hans", "status": "published", "published_at_0": "2999-01-02", "published_at_1": "08:00:00",
+                "created_at_0": "2026-01-01", "created_at_1": "00:00:00", "updated_at_0": "2026-01-01",
+                "updated_at_1": "00:00:00", "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0",
+            },
+        )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    a.refresh_from_db()
+    assert a.status == Article.Status.SCHEDULED
+    client.logout()
+    assert client.get(a.get_absolute_url()).status_code == 404
+
+
 def test_unknown_urls_are_404(client: Client) -> None:
     assert client.get("/nope/").status_code == 404
     assert Channel.objects.count() == 11

@@ -132,3 +132,16 @@ def test_the_loop_wakes_just_after_each_minute_boundary() -> None:
     at = dt.datetime(2026, 5, 1, 9, 0, 45, 500_000, tzinfo=dt.UTC)
     assert seconds_to_next_minute(at) == pytest.approx(14.7)
     assert seconds_to_next_minute(at.replace(second=0, microsecond=0)) == pytest.approx(60.2)
+
+
+def test_each_worker_round_also_deletes_expired_read_claims(creator: Creator, settings: object) -> None:
+    """Sites without Redis dedupe reads with claim rows; the worker keeps that table small, no cron."""
+    from tests.conftest import make_article
+    from tidings.engagement.models import ViewWindow
+
+    article = make_article(creator)
+    now = timezone.now()
+    ViewWindow.objects.create(visitor="v:old", article=article, counted_at=now - dt.timedelta(hours=2))
+    ViewWindow.objects.create(visitor="v:new", article=article, counted_at=now - dt.timedelta(minutes=5))
+    call_command("worker", batch=True, stdout=io.StringIO())
+    assert list(ViewWindow.objects.values_list("visitor", flat=True)) == ["v:new"]

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from tidings.articles.actions import save_article, withdraw_article
 from tidings.articles.models import Article, Reference
@@ -37,6 +38,9 @@ class ArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         # Through the action, so the body is rendered and sanitised and caches are invalidated.
+        # "Published" with a future date means scheduled: the worker publishes it at that minute.
+        if obj.status == Article.Status.PUBLISHED and obj.published_at and obj.published_at > timezone.now():
+            obj.status = Article.Status.SCHEDULED
         save_article(obj, publish=obj.status == Article.Status.PUBLISHED)
 
     @admin.action(description="发布 Publish selected articles")

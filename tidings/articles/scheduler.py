@@ -56,6 +56,14 @@ def seconds_to_next_minute(now: dt.datetime) -> float:
     return 60.0 - now.second - now.microsecond / 1e6 + 0.2
 
 
+def housekeeping() -> None:
+    """The worker's other minutely chores, so that no site needs cron: expired read claims
+    (the database's read dedupe, used without Redis) are deleted."""
+    from tidings.engagement.actions import prune_view_windows
+
+    prune_view_windows()
+
+
 def run_forever(stop: threading.Event, report: bool = True) -> None:
     """The scheduler loop of `tidings worker`: catch up at once, then every minute until stopped."""
     while not stop.is_set():
@@ -64,6 +72,7 @@ def run_forever(stop: threading.Event, report: bool = True) -> None:
             for article, late in publish_due(timezone.now()):
                 if report:
                     log.info("published scheduled article %s (%ss late)", article.pk, int(late.total_seconds()))
+            housekeeping()
         except Exception:  # a failed round must not stop later rounds
             log.exception("scheduled publishing failed; retrying in a minute")
         finally:

@@ -62,7 +62,7 @@ def _claim_read(visitor: str, article_id: int, now: dt.datetime) -> bool:
 
 def prune_view_windows() -> int:
     """Delete read claims older than the window (they no longer block anything); returns how many.
-    Run periodically (`tidings discovery --prune`) on sites without Redis."""
+    `tidings worker` runs it every minute (`tidings discovery --prune` by hand)."""
     cutoff = timezone.now() - dt.timedelta(seconds=read_window())
     deleted, _ = ViewWindow.objects.filter(counted_at__lte=cutoff).delete()
     return deleted

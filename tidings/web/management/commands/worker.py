@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tidings.articles.scheduler import publish_due, run_forever
+from tidings.articles.scheduler import housekeeping, publish_due, run_forever
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         if opts["batch"]:
             for article, late in publish_due(timezone.now()):
                 self.stdout.write(f"published /a/{article.pk}/ ({int(late.total_seconds())} s late)")
+            housekeeping()
             if _queued_in_database():
                 call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, reload=False)
             return
