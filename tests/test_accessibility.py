@@ -56,6 +56,7 @@ PAGES = [
     "login",
     "follow",
     "search",
+    "search-empty",
 ]
 MODES = ["normal", "care"]
 
@@ -151,6 +152,7 @@ def site(
                 "login": "/accounts/login/",
                 "follow": f"/u/{zh.creator.handle}/follow/",
                 "search": f"/search?q={quote(zh.title[:2])}",
+                "search-empty": "/search",
             }
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
