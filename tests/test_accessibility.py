@@ -73,6 +73,7 @@ PAGES = [
     "studio-revision",
     "studio-tokens",
     "search",
+    "search-empty",
     # Discovery: the hot list, a topic, and a signed-in reader's 推荐 home and feed settings.
     "hot",
     "topic",
@@ -196,6 +197,7 @@ def site(
                 "review-article": f"/review/articles/{queue['article']}/",
                 "review-reports": f"/review/reports/{queue['reported']}/",
                 "search": f"/search?q={quote(zh.title[:2])}",
+                "search-empty": "/search",
                 "hot": "/hot/",
                 "topic": f"/t/{quote(zh.keywords.order_by('rank').values_list('keyword', flat=True)[0])}/",
                 "home-personalised": "/",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tidings.search.text import Query, fts5_match, tsquery
@@ -43,7 +43,17 @@ class Found:
 def search(query: Query, filters: Filters = Filters(), offset: int = 0, limit: int = 20) -> Found:
     if not query.terms:
         return Found(0, [])
-    backend: _Backend = _Sqlite(query, filters) if connection.vendor == "sqlite" else _Postgres(query, filters)
+    if connection.vendor == "sqlite":
+        return _search(_Sqlite(query, filters), offset, limit)
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            # The planner does not price detoasting tsv: for a common word it picks a sequential
+            # scan that reads every row's tsvector (1.2 s at 100k) over the GIN bitmap (~70 ms).
+            cur.execute("SET LOCAL enable_seqscan = off")
+        return _search(_Postgres(query, filters), offset, limit)
+
+
+def _search(backend: _Backend, offset: int, limit: int) -> Found:
     window = max(1, int(getattr(settings, "SEARCH_RANK_WINDOW", 500)))
     total, body = backend.body_window(window)
     if total == 0:
@@ -202,7 +212,7 @@ class _Postgres(_Backend):
         where, params = self._where("tsv")
         with connection.cursor() as cur:
             cur.execute(
-                f"SELECT article_id FROM search_entry WHERE {where} AND article_id < %s "
+                f"SELECT article_id FROM search_entry WHERE {where} AND article_id + 0 < %s "
                 "ORDER BY article_id + 0 DESC LIMIT %s",
                 [*params, below, n],
             )
