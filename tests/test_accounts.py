@@ -120,6 +120,26 @@ def test_many_user_names_from_one_address_are_throttled(client: Client, settings
     assert "登录失败次数过多" in response.content.decode()
 
 
+def test_behind_the_proxy_each_client_is_throttled_by_its_own_address(
+    client: Client, settings: Any, reader: User
+) -> None:
+    """Behind nginx every request comes from 127.0.0.1: one guesser must not lock everyone out,
+    and a forged X-Forwarded-For (left of what nginx appends) must not reset the guesser's count."""
+    settings.PROXY_COUNT = 1
+    settings.LOGIN_FAILURES_PER_ADDRESS = 5
+    for i in range(5):
+        forged = f"192.0.2.{i}, 203.0.113.7"  # the client's invention, then what nginx appended
+        client.post("/accounts/login/", {"username": f"guess{i}", "password": "wrong"}, HTTP_X_FORWARDED_FOR=forged)
+    guesser = client.post(
+        "/accounts/login/", {"username": "reader", "password": "pw-reader-123"}, HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    assert "登录失败次数过多" in guesser.content.decode()
+    neighbour = Client().post(
+        "/accounts/login/", {"username": "reader", "password": "pw-reader-123"}, HTTP_X_FORWARDED_FOR="198.51.100.4"
+    )
+    assert neighbour.status_code == 302
+
+
 def test_a_password_is_changed(client: Client, reader: User) -> None:
     client.force_login(reader)
     bad = client.post(

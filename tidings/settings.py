@@ -95,6 +95,9 @@ DEBUG = env_bool("TIDINGS_DEBUG", False)
 TESTING = "pytest" in sys.modules
 # Behind HTTPS (a reverse proxy): secure cookies, HSTS, trust X-Forwarded-Proto.
 HTTPS = env_bool("TIDINGS_HTTPS", False)
+# Trusted reverse proxies in front of the app (1 behind the nginx of docs/operations.md): the
+# client address for throttles is then taken from X-Forwarded-For (tidings.lib.client).
+PROXY_COUNT = int(env_str("TIDINGS_PROXY_COUNT", "0"))
 
 DATA_DIR = Path(env_str("TIDINGS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 MEDIA_ROOT = DATA_DIR / "media"

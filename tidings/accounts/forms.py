@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from tidings.accounts import throttle
 from tidings.accounts.models import User
+from tidings.lib.client import client_address
 
 THROTTLED_MESSAGE = "登录失败次数过多，请 %(minutes)s 分钟后再试，或使用“忘记密码”重设密码。"
 
@@ -28,7 +29,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         from django.conf import settings
 
         username = str(self.cleaned_data.get("username") or "")
-        address = throttle.client_address(self.request)
+        address = client_address(self.request)
         if throttle.is_throttled(username, address):
             raise ValidationError(
                 self.error_messages["throttled"],

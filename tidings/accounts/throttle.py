@@ -11,13 +11,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
-
-
-def client_address(request: HttpRequest | None) -> str:
-    # REMOTE_ADDR only: behind the documented nginx proxy it is set from the real address;
-    # trusting X-Forwarded-For here would let anyone reset their counter by inventing one.
-    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
 
 
 def _keys(username: str, address: str) -> tuple[str, str]:
