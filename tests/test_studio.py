@@ -186,7 +186,7 @@ def test_scheduling_in_the_site_zone(studio: Client) -> None:
 
 def test_every_state_change_of_an_article(author: Creator) -> None:
     """draft → scheduled → draft → published → withdrawn → published → deleted, each audited;
-    pending → (approved by moderation, not here) and rejected → resubmitted."""
+    pending → (approved by moderation, not here) and rejected → resubmitted → pending again."""
     by = author.user
     now = timezone.now()
     a = create_article(author, by, clean_article_input({"title": "状态", "body_md": "正文"}))
@@ -210,7 +210,8 @@ def test_every_state_change_of_an_article(author: Creator) -> None:
     Article.objects.filter(pk=a.pk).update(status=Article.Status.REJECTED)  # an editor's decision
     a.refresh_from_db()
     submit_article(a, by)
-    assert a.status == "published"
+    assert a.status == "pending"  # a rejection is undone only by an editor: back to review
+    Article.objects.filter(pk=a.pk).update(status=Article.Status.PUBLISHED)  # (approved)
     author.probation_left = 1
     author.save()
     withdraw_by(a, by)
@@ -227,7 +228,7 @@ def test_every_state_change_of_an_article(author: Creator) -> None:
     actions = list(Entry.objects.filter(target_id=a.pk).order_by("pk").values_list("action", flat=True))
     assert actions == [
         "article.create", "article.schedule", "article.unschedule", "article.publish", "article.withdraw",
-        "article.publish", "article.publish", "article.withdraw", "article.submit_for_review",
+        "article.publish", "article.submit_for_review", "article.withdraw", "article.submit_for_review",
         "article.unschedule", "article.delete",
     ]  # fmt: skip
 

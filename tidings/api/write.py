@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -199,6 +200,8 @@ def _clean(payload: ArticleIn) -> actions.ArticleInput:
 
 
 def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | None) -> None:
+    if publish_at is not None and timezone.is_naive(publish_at):
+        publish_at = timezone.make_aware(publish_at)  # a time without an offset is the site's local time
     try:
         actions.submit_article(article, request.user, publish_at)
     except actions.ArticleInvalid as exc:

@@ -360,18 +360,68 @@ def edit_article(
     `version` is the version the writer's text was based on: if the stored one is newer, nothing
     is written and StaleVersion is raised. An explicit save keeps a revision; an autosave does not.
     """
-    current = Article.objects.select_for_update().filter(pk=article.pk).values_list("version", flat=True).first()
-    if current is None or article.deleted_at is not None:
+    lock(article)
+    current = article.version
+    if article.deleted_at is not None:
         raise WrongState("这篇文章已删除。")
     if version is not None and version != current:
         raise StaleVersion(current)
-    _apply(article, data)
-    article.version = current + 1
-    save_article(article)
-    _write_references(article, data.references)
+    _save_text(article, by, data)
     if not autosave:
         save_revision(article, by)
     return article
+
+
+def _save_text(article: Article, by: Any, data: ArticleInput) -> None:
+    """New text into a locked, current article: one version more, rendered, references kept."""
+    _apply(article, data)
+    article.version += 1
+    if article.status in REVIEWED_WHILE_ON_PROBATION and _on_probation(article):
+        # Probation covers what goes public, not only the first submission: a changed text
+        # leaves the public pages until an editor has read it.
+        article.status = Article.Status.PENDING
+        audit.record(by, "article.submit_for_review", article, "edited on probation")
+    save_article(article)
+    _write_references(article, data.references)
+
+
+def lock(article: Article) -> None:
+    """Lock the article's row and reload every field into `article` (call inside a transaction).
+
+    The object a view loaded may be seconds old (an image upload ran in between): an editor may
+    have withdrawn or rejected it, and readers' counters have moved. Writing it back whole would
+    undo both, so every state change starts from the locked, current row.
+    """
+    try:
+        article.refresh_from_db(from_queryset=Article.objects.select_for_update())
+    except Article.DoesNotExist:
+        raise WrongState("这篇文章已删除。") from None
+
+
+REVIEWED_WHILE_ON_PROBATION = {Article.Status.PUBLISHED, Article.Status.SCHEDULED}
+
+
+def _on_probation(article: Article) -> bool:
+    return Creator.objects.filter(pk=article.creator_id, probation_left__gt=0).exists()
+
+
+def _taken_down_by_an_editor(article: Article) -> bool:
+    """Rejected in review, or withdrawn by someone other than its creator (an editor acting on
+    reports): publishing it again is an editor's decision, so it goes back to review."""
+    if article.status == Article.Status.REJECTED:
+        return True
+    if article.status != Article.Status.WITHDRAWN:
+        return False
+    from tidings.audit.models import Entry
+
+    last = (
+        Entry.objects.filter(target_type="article", target_id=article.pk, action="article.withdraw")
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    owner = Creator.objects.filter(pk=article.creator_id).values_list("user_id", flat=True).first()
+    return last is not None and last != owner
 
 
 SUBMITTABLE = {
@@ -395,6 +445,7 @@ def submit_article(
     - else → PUBLISHED now.
     """
     now = now or timezone.now()
+    lock(article)
     if article.deleted_at is not None:
         raise WrongState("这篇文章已删除。")
     if article.status not in SUBMITTABLE:
@@ -403,7 +454,7 @@ def submit_article(
     future = publish_at is not None and publish_at > now
     creator = Creator.objects.select_for_update().get(pk=article.creator_id)
     before = article.status
-    if creator.probation_left > 0:
+    if creator.probation_left > 0 or _taken_down_by_an_editor(article):
         article.status = Article.Status.PENDING
         article.published_at = publish_at if future else None
         save_article(article)
@@ -426,6 +477,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 @transaction.atomic
 def withdraw_by(article: Article, by: Any) -> Article:
     """撤回: a public article becomes WITHDRAWN (hidden); a scheduled or pending one goes back to DRAFT."""
+    lock(article)
     if article.deleted_at is not None:
         raise WrongState("这篇文章已删除。")
     if article.status == Article.Status.PUBLISHED:
@@ -445,6 +497,7 @@ def withdraw_by(article: Article, by: Any) -> Article:
 @transaction.atomic
 def delete_article(article: Article, by: Any) -> Article:
     """Soft delete: hidden everywhere and 404 for everyone; the row, revisions and audit stay."""
+    lock(article)
     if article.deleted_at is not None:
         raise WrongState("这篇文章已删除。")
     previous = article.status
@@ -465,6 +518,9 @@ def restore_revision(article: Article, revision: Revision, by: Any) -> Article:
     """Put an old revision's text back; that is a new save (and a new revision), never a rewind."""
     if revision.article_id != article.pk:
         raise WrongState("这个版本不属于这篇文章。")
+    lock(article)
+    if article.deleted_at is not None:
+        raise WrongState("这篇文章已删除。")
     data = ArticleInput(
         title=revision.title,
         summary=revision.summary,
@@ -483,10 +539,7 @@ def restore_revision(article: Article, revision: Revision, by: Any) -> Article:
             for r in revision.references
         ],
     )
-    _apply(article, data)
-    article.version += 1
-    save_article(article)
-    _write_references(article, data.references)
+    _save_text(article, by, data)
     save_revision(article, by, note=f"恢复自第 {revision.number} 版")
     audit.record(by, "article.restore_revision", article, revision=revision.number)
     return article

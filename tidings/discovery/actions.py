@@ -25,10 +25,11 @@ def not_interested(user: User, kind: str, value: str) -> NotInterested:
     """不感兴趣: stop recommending this article, creator or keyword. ValueError on a bad target."""
     value = str(value).strip()
     if kind == NotInterested.Kind.ARTICLE:
-        if not value.isdigit() or not Article.objects.filter(pk=int(value)).exists():
+        # Only published articles: feedback must not confirm, or later show the title of, a draft.
+        if not (value.isascii() and value.isdigit()) or not Article.objects.published().filter(pk=int(value)).exists():
             raise ValueError("没有这篇文章。")
     elif kind == NotInterested.Kind.CREATOR:
-        if not value.isdigit() or not Creator.objects.filter(pk=int(value)).exists():
+        if not (value.isascii() and value.isdigit()) or not Creator.objects.filter(pk=int(value)).exists():
             raise ValueError("没有这位作者。")
     elif kind == NotInterested.Kind.KEYWORD:
         if not value or len(value) > MAX_KEYWORD:

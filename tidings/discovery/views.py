@@ -78,9 +78,19 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _labels(entries: list[NotInterested]) -> dict[tuple[str, str], str]:
-    articles = [int(e.value) for e in entries if e.kind == NotInterested.Kind.ARTICLE and e.value.isdigit()]
-    creators = [int(e.value) for e in entries if e.kind == NotInterested.Kind.CREATOR and e.value.isdigit()]
-    labels = {("article", str(pk)): t for pk, t in Article.objects.filter(pk__in=articles).values_list("pk", "title")}
+    articles = [
+        int(e.value)
+        for e in entries
+        if e.kind == NotInterested.Kind.ARTICLE and e.value.isascii() and e.value.isdigit()
+    ]
+    creators = [
+        int(e.value)
+        for e in entries
+        if e.kind == NotInterested.Kind.CREATOR and e.value.isascii() and e.value.isdigit()
+    ]
+    # Titles of published articles only: one withdrawn since keeps its number, not its title.
+    shown = Article.objects.published().filter(pk__in=articles)
+    labels = {("article", str(pk)): t for pk, t in shown.values_list("pk", "title")}
     labels |= {("creator", str(pk)): n for pk, n in Creator.objects.filter(pk__in=creators).values_list("pk", "name")}
     return labels
 

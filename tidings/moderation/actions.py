@@ -216,12 +216,17 @@ def _lock_article(article: Article, status: str) -> Article:
 
 
 @transaction.atomic
-def approve_article(article: Article, by: User, reason: str = "") -> Article:
+def approve_article(article: Article, by: User, reason: str = "", *, version: int | None = None) -> Article:
     """Publish an article in review, or schedule it when the creator chose a time still ahead;
-    one fewer article of the creator's probation (never below zero)."""
+    one fewer article of the creator's probation (never below zero).
+
+    `version` is the version the editor read (the review page sends it): if the creator has
+    saved new text since, nothing is approved — an editor approves only text they have seen."""
     if not access.can_decide_article(by, article):
         raise _deny()
     article = _lock_article(article, Article.Status.PENDING)
+    if version is not None and version != article.version:
+        raise ModerationError("作者在你审阅期间修改了这篇文章，请重新阅读后再决定。")
     now = timezone.now()
     if article.published_at is not None and article.published_at > now:
         article.status = Article.Status.SCHEDULED

@@ -209,7 +209,9 @@ def review_article(request: HttpRequest, pk: int) -> HttpResponse:
         form, decision, reason = _decide(request, {"approve", "reject"})
         try:
             if decision == "approve":
-                done = actions.approve_article(article, _me(request), reason)
+                seen = request.POST.get("version", "")
+                version = int(seen) if seen.isascii() and seen.isdigit() else None
+                done = actions.approve_article(article, _me(request), reason, version=version)
                 verb = "已通过并定时发布" if done.status == Article.Status.SCHEDULED else "已通过并发布"
                 messages.success(request, f"《{article.title}》{verb}。")
             else:
@@ -218,7 +220,10 @@ def review_article(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect("/review/")
         except actions.ModerationError as exc:
             _add_error(form, exc)
-    ctx = _ctx(request, article=article, form=form, probation_left=article.creator.probation_left)
+    ctx = _ctx(
+        request, article=article, form=form, probation_left=article.creator.probation_left,
+        reviewed_version=article.version,
+    )  # fmt: skip
     return render(request, "moderation/article.html", ctx, status=400 if form.errors else 200)
 
 
