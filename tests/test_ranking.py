@@ -68,6 +68,23 @@ def test_a_client_that_keeps_no_cookies_never_counts(client: Client, story: Arti
     assert fresh(story).views_count == 0
 
 
+def test_a_script_that_takes_a_new_cookie_for_every_read_is_capped_per_address(
+    story: Article, settings: object
+) -> None:
+    """Keeping the cookie for just one redirect makes a new visitor each time: new ids are limited
+    per client address and hour, so such a loop counts at most NEW_VISITORS_PER_HOUR reads."""
+    settings.NEW_VISITORS_PER_HOUR = 4  # type: ignore[attr-defined]
+    statuses = []
+    for _ in range(10):
+        bot = Client(REMOTE_ADDR="198.51.100.9")
+        response = bot.post(f"/a/{story.pk}/read/", follow=True)
+        statuses.append(response.status_code)
+    assert fresh(story).views_count == 4
+    assert statuses == [200] * 4 + [429] * 6
+    neighbour = Client(REMOTE_ADDR="198.51.100.10")  # another address is not affected
+    assert neighbour.post(f"/a/{story.pk}/read/", follow=True).json() == {"counted": True}
+
+
 def test_a_forged_visitor_cookie_does_not_count(client: Client, story: Article) -> None:
     for i in range(5):
         client.cookies[VISITOR_COOKIE] = f"made-up-{i}"

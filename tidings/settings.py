@@ -98,6 +98,8 @@ HTTPS = env_bool("TIDINGS_HTTPS", False)
 # Trusted reverse proxies in front of the app (1 behind the nginx of docs/operations.md): the
 # client address for throttles is then taken from X-Forwarded-For (tidings.lib.client).
 PROXY_COUNT = int(env_str("TIDINGS_PROXY_COUNT", "0"))
+# New visitor ids (the read/like/share dedupe cookie) one client address may get per hour.
+NEW_VISITORS_PER_HOUR = int(env_str("TIDINGS_NEW_VISITORS_PER_HOUR", "20"))
 
 DATA_DIR = Path(env_str("TIDINGS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
