@@ -195,3 +195,11 @@ def test_an_api_title_escaped_six_times_is_stored_without_a_tag(client: Client, 
     response = api_post(client, {**ARTICLE, "title": title}, token)
     assert response.status_code == 201
     assert "<" not in Article.objects.get().title
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+08:00"])
+def test_an_api_publish_time_outside_1900_to_9998_is_a_schema_error(client: Client, token: str, when: str) -> None:
+    response = api_post(client, {**ARTICLE, "publish": True, "publish_at": when}, token)
+    assert response.status_code == 422
+    assert "1900 到 9998" in str(response.json()["detail"])
+    assert not Article.objects.exists()
