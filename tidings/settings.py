@@ -194,6 +194,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 400 for control characters (NUL…) in the path, query or form values, before any lookup.
+    "tidings.web.badinput.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves anonymous GETs from the page cache before sessions/auth/CSRF run.
     "tidings.web.pagecache.AnonymousPageCacheMiddleware",

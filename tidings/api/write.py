@@ -64,6 +64,13 @@ def _text_time(value: Any) -> Any:
     return value
 
 
+def _a_sane_year(value: dt.datetime | None) -> dt.datetime | None:
+    """Years outside 1900–9998 overflow once the time is moved to UTC (a 500 otherwise)."""
+    if value is not None and not 1900 <= value.year <= 9998:
+        raise ValueError("年份须在 1900 到 9998 之间。The year must be between 1900 and 9998.")
+    return value
+
+
 class JsonObject(Schema):
     """A request body that must be a JSON object (ninja's Schema would read attributes off anything)."""
 
@@ -108,12 +115,14 @@ class ArticleIn(JsonObject):
     publish_at: dt.datetime | None = Field(None, description="With publish: a future time schedules the article")
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
+    _publish_at_in_range = field_validator("publish_at")(_a_sane_year)
 
 
 class PublishIn(JsonObject):
     publish_at: dt.datetime | None = None
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
+    _publish_at_in_range = field_validator("publish_at")(_a_sane_year)
 
 
 class ReferenceOut(Schema):

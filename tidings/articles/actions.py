@@ -192,6 +192,8 @@ def parse_when(value: Any) -> dt.datetime | None:
         if not raw:
             return None
         parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if not 1900 <= parsed.year <= 9998:  # 0001-01-01 or 9999-12-31 overflow once moved to UTC
+        raise ValueError("year out of range")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
     return parsed
@@ -214,7 +216,7 @@ def clean_article_input(data: Mapping[str, Any]) -> ArticleInput:
         errors["body_md"] = f"正文最多 {MAX_BODY} 个字符（现在 {len(out.body_md)} 个）。"
     slug = _text(data.get("channel")).strip()
     if slug:
-        out.channel = Channel.objects.filter(slug=slug).first()
+        out.channel = Channel.objects.filter(slug=slug).first() if "\x00" not in slug else None  # NUL: PostgreSQL 500
         if out.channel is None:
             errors["channel"] = "没有这个频道，请从列表中选择。"
     raw_tags = data.get("tags") or []
@@ -233,7 +235,7 @@ def clean_article_input(data: Mapping[str, Any]) -> ArticleInput:
     cover = _text(data.get("cover")).strip()
     if cover:
         path = cover.removeprefix(settings.MEDIA_URL)
-        if Image.objects.filter(path=path).exists():
+        if "\x00" not in path and Image.objects.filter(path=path).exists():
             out.cover = path
         else:
             errors["cover"] = "封面必须是已上传的图片。"
@@ -261,7 +263,7 @@ def clean_article_input(data: Mapping[str, Any]) -> ArticleInput:
         try:
             when = parse_when(raw_date)
         except (TypeError, ValueError):
-            errors[f"references.{i}"] = f"第 {i} 条参考信息的日期看不懂（例如 2024-01-10）。"
+            errors[f"references.{i}"] = f"第 {i} 条参考信息的日期看不懂或超出 1900–9998 年（例如 2024-01-10）。"
             when = None
         out.references.append(ReferenceInput(title, source, url, when))
     if len(out.references) > MAX_REFERENCES:

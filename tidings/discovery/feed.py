@@ -86,8 +86,8 @@ def build(user: User, limit: int = FEED_SIZE) -> Feed:
     blocked: dict[str, set[str]] = {k: set() for k in NotInterested.Kind.values}
     for kind, value in NotInterested.objects.filter(user=user).values_list("kind", "value"):
         blocked[kind].add(value)
-    blocked_articles = {int(v) for v in blocked["article"] if v.isdigit()}
-    blocked_creators = {int(v) for v in blocked["creator"] if v.isdigit()}
+    blocked_articles = {int(v) for v in blocked["article"] if v.isascii() and v.isdigit()}
+    blocked_creators = {int(v) for v in blocked["creator"] if v.isascii() and v.isdigit()}
     interests, read_ids = profile(user)
     followed = dict(
         Follow.objects.filter(user=user)

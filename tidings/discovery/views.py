@@ -64,8 +64,8 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "personalised" in request.POST:
             actions.set_personalised(user, request.POST["personalised"] == "1")  # type: ignore[arg-type]
-        if request.POST.get("undo", "").isdigit():
-            actions.undo_not_interested(user, int(request.POST["undo"]))  # type: ignore[arg-type]
+        if (undo := request.POST.get("undo", "")).isascii() and undo.isdigit():
+            actions.undo_not_interested(user, int(undo))  # type: ignore[arg-type]
         return HttpResponseRedirect(_back(request, "/feed/settings/"))
     entries = list(NotInterested.objects.filter(user=user))  # type: ignore[misc]
     names = _labels(entries)

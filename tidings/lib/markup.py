@@ -70,13 +70,18 @@ def plain_text(text: str) -> str:
     Repeated until nothing changes, so that escaped markup (`&lt;script&gt;`) cannot turn back
     into a tag when the text is unescaped for storage. Control characters are dropped too.
     """
-    for _ in range(5):
+    for _ in range(PLAIN_TEXT_ROUNDS):
         clean = _CONTROL.sub("", text)
         clean = nh3.clean(clean, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip()
         if clean == text:
-            break
+            return text
         text = clean
-    return text
+    # Still changing: escaped that many times over on purpose. Whatever the last round unescaped
+    # must not stand as a tag.
+    return text.replace("<", "").replace(">", "")
+
+
+PLAIN_TEXT_ROUNDS = 10
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -88,7 +93,11 @@ def safe_url(url: str) -> str:
     if not url:
         return ""
     lowered = re.sub(r"[\x00-\x20]", "", url).lower()
-    if not lowered.startswith(("http://", "https://")) or len(url) > 500 or any(c in url for c in "<>\"' \\"):
+    if (
+        not lowered.startswith(("http://", "https://"))
+        or len(url) > 500
+        or any(c <= " " or c in "<>\"'\\" for c in url)
+    ):
         return ""
     return url
 

@@ -22,6 +22,9 @@ from tidings.search.text import Query, QueryError, parse
 PAGE_SIZE = 20
 MAX_PAGE = 500
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Dates outside these years overflow when turned into time zone-aware bounds (9999-12-31 + 1 day;
+# 0001-01-01 in UTC on SQLite), and no article is dated there.
+MIN_YEAR, MAX_YEAR = 1900, 9998
 _SLUG = re.compile(r"[-\w]{1,100}")  # anything else (a NUL byte, say) is no channel
 
 
@@ -69,9 +72,12 @@ def _date(name: str, value: str | None) -> dt.date | None:
     try:
         if not _DATE.match(value):
             raise ValueError
-        return dt.date.fromisoformat(value)
+        parsed = dt.date.fromisoformat(value)
     except ValueError:
         raise BadInput(name, f"日期“{value[:20]}”无法识别：请写成 年-月-日，例如 2025-01-31。") from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise BadInput(name, f"日期“{value}”超出范围：年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间。")
+    return parsed
 
 
 def read(

@@ -28,7 +28,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     try:
         page = g.get("page", "1")
-        if not page.isdigit() or not 1 <= int(page) <= service.MAX_PAGE:
+        if not (page.isascii() and page.isdigit()) or not 1 <= int(page) <= service.MAX_PAGE:
             page = "1"  # as on every list page: a malformed page number means the first page
         req = service.read(g.get("q"), page, g.get("channel"), g.get("from"), g.get("to"))
     except service.BadInput as exc:

@@ -20,7 +20,8 @@ REFERENCE_FIELDS = ("title", "source", "url", "date")
 def raw_from_post(post: QueryDict) -> dict[str, Any]:
     """The article fields of a studio form (or an autosave, which sends the same form)."""
     refs = []
-    count = min(int(post.get("ref_count") or 0) if (post.get("ref_count") or "").isdigit() else 0, 50)
+    raw_count = post.get("ref_count") or ""
+    count = min(int(raw_count) if raw_count.isascii() and raw_count.isdigit() else 0, 50)
     for i in range(count):
         row = {f: post.get(f"ref_{f}_{i}", "") for f in REFERENCE_FIELDS}
         refs.append(row)

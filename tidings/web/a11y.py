@@ -33,7 +33,7 @@ class Prefs:
         prefs = cls()
         for token in (raw or "").split("-")[:12]:
             key, value = token[:1], token[1:]
-            if key == "t" and value.isdigit() and int(value) in SCALES:
+            if key == "t" and value.isascii() and value.isdigit() and int(value) in SCALES:
                 prefs = replace(prefs, scale=int(value))
             elif key == "c" and value in CONTRASTS:
                 prefs = replace(prefs, contrast=value)
