@@ -57,7 +57,7 @@ CHROME_FLAGS = ["--headless=new", *CHROME_ARGS]
 CATEGORIES = {"accessibility": "a11y", "best-practices": "bp", "seo": "seo", "performance": "perf"}
 CARE_COOKIE = "tidings_care=1"
 CARE_BODY = re.compile(r"<body\b[^>]*\bclass=\"[^\"]*\bcare\b")
-PAGE_KEYS = ["home", "channel", "article", "creator", "creators", "join", "accessibility", "login"]
+PAGE_KEYS = ["home", "channel", "article", "creator", "creators", "join", "accessibility", "login", "signup", "hot", "search"]
 RUN_TIMEOUT = 300  # seconds per Lighthouse run
 ATTEMPTS = 3  # Lighthouse runs per page and mode before giving up
 
@@ -102,6 +102,9 @@ def page_paths(article_id: int, handle: str) -> dict[str, str]:
         "join": "/join/",
         "accessibility": "/accessibility/",
         "login": "/accounts/login/",
+        "signup": "/accounts/signup/",
+        "hot": "/hot/",
+        "search": "/search?q=%E7%BB%8F%E6%B5%8E",  # 经济
     }
 
 

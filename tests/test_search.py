@@ -318,6 +318,9 @@ def test_the_page_shows_highlighted_results(client: Client, writer: Creator) -> 
     assert "今天<mark>熊猫</mark>宝宝" in body
     assert "找到 1 篇文章" in body
     assert 'name="robots" content="noindex' in body
+    # The count is announced by a status region inside the heading: a heading with role=status
+    # stops being a heading (Lighthouse: aria-allowed-role, heading-order h1 → h3).
+    assert '<h2 id="results-h"><span role="status">找到 1 篇文章' in body
 
 
 def test_an_empty_query_shows_how_to_search(client: Client) -> None:
