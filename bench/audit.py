@@ -57,7 +57,19 @@ CHROME_FLAGS = ["--headless=new", *CHROME_ARGS]
 CATEGORIES = {"accessibility": "a11y", "best-practices": "bp", "seo": "seo", "performance": "perf"}
 CARE_COOKIE = "tidings_care=1"
 CARE_BODY = re.compile(r"<body\b[^>]*\bclass=\"[^\"]*\bcare\b")
-PAGE_KEYS = ["home", "channel", "article", "creator", "creators", "join", "accessibility", "login", "signup", "hot", "search"]
+PAGE_KEYS = [
+    "home",
+    "channel",
+    "article",
+    "creator",
+    "creators",
+    "join",
+    "accessibility",
+    "login",
+    "signup",
+    "hot",
+    "search",
+]
 RUN_TIMEOUT = 300  # seconds per Lighthouse run
 ATTEMPTS = 3  # Lighthouse runs per page and mode before giving up
 
