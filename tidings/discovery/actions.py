@@ -9,6 +9,7 @@ from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
 from tidings.discovery.models import NotInterested, ReaderSettings
+from tidings.lib.numbers import ascii_int
 
 MAX_KEYWORD = 40
 
@@ -26,10 +27,12 @@ def not_interested(user: User, kind: str, value: str) -> NotInterested:
     value = str(value).strip()
     if kind == NotInterested.Kind.ARTICLE:
         # Only published articles: feedback must not confirm, or later show the title of, a draft.
-        if not (value.isascii() and value.isdigit()) or not Article.objects.published().filter(pk=int(value)).exists():
+        pk = ascii_int(value)
+        if pk is None or not Article.objects.published().filter(pk=pk).exists():
             raise ValueError("没有这篇文章。")
     elif kind == NotInterested.Kind.CREATOR:
-        if not (value.isascii() and value.isdigit()) or not Creator.objects.filter(pk=int(value)).exists():
+        pk = ascii_int(value)
+        if pk is None or not Creator.objects.filter(pk=pk).exists():
             raise ValueError("没有这位作者。")
     elif kind == NotInterested.Kind.KEYWORD:
         if not value or len(value) > MAX_KEYWORD:

@@ -27,6 +27,7 @@ from tidings.creators.models import Follow
 from tidings.discovery import blocks
 from tidings.discovery.models import ArticleKeyword, NotInterested, ReaderSettings
 from tidings.engagement.models import Read
+from tidings.lib.numbers import ascii_int
 
 FEED_SIZE = 20
 PROFILE_READS = 50
@@ -86,8 +87,8 @@ def build(user: User, limit: int = FEED_SIZE) -> Feed:
     blocked: dict[str, set[str]] = {k: set() for k in NotInterested.Kind.values}
     for kind, value in NotInterested.objects.filter(user=user).values_list("kind", "value"):
         blocked[kind].add(value)
-    blocked_articles = {int(v) for v in blocked["article"] if v.isascii() and v.isdigit()}
-    blocked_creators = {int(v) for v in blocked["creator"] if v.isascii() and v.isdigit()}
+    blocked_articles = {n for v in blocked["article"] if (n := ascii_int(v)) is not None}
+    blocked_creators = {n for v in blocked["creator"] if (n := ascii_int(v)) is not None}
     interests, read_ids = profile(user)
     followed = dict(
         Follow.objects.filter(user=user)

@@ -16,6 +16,7 @@ from tidings.creators.models import Creator
 from tidings.discovery import actions, blocks, ranking
 from tidings.discovery.feed import is_personalised
 from tidings.discovery.models import NotInterested
+from tidings.lib.numbers import ascii_int
 from tidings.web.pagecache import cacheable
 from tidings.web.views import base_ctx, paginate
 
@@ -64,8 +65,8 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "personalised" in request.POST:
             actions.set_personalised(user, request.POST["personalised"] == "1")  # type: ignore[arg-type]
-        if (undo := request.POST.get("undo", "")).isascii() and undo.isdigit():
-            actions.undo_not_interested(user, int(undo))  # type: ignore[arg-type]
+        if (undo := ascii_int(request.POST.get("undo"))) is not None:
+            actions.undo_not_interested(user, undo)  # type: ignore[arg-type]
         return HttpResponseRedirect(_back(request, "/feed/settings/"))
     entries = list(NotInterested.objects.filter(user=user))  # type: ignore[misc]
     names = _labels(entries)
@@ -78,16 +79,9 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _labels(entries: list[NotInterested]) -> dict[tuple[str, str], str]:
-    articles = [
-        int(e.value)
-        for e in entries
-        if e.kind == NotInterested.Kind.ARTICLE and e.value.isascii() and e.value.isdigit()
-    ]
-    creators = [
-        int(e.value)
-        for e in entries
-        if e.kind == NotInterested.Kind.CREATOR and e.value.isascii() and e.value.isdigit()
-    ]
+    numbered = [(e.kind, ascii_int(e.value)) for e in entries]
+    articles = [n for kind, n in numbered if kind == NotInterested.Kind.ARTICLE and n is not None]
+    creators = [n for kind, n in numbered if kind == NotInterested.Kind.CREATOR and n is not None]
     # Titles of published articles only: one withdrawn since keeps its number, not its title.
     shown = Article.objects.published().filter(pk__in=articles)
     labels = {("article", str(pk)): t for pk, t in shown.values_list("pk", "title")}

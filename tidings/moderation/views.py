@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,20 +18,22 @@ from tidings.accounts.access import creator_of, is_signed_in
 from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.lib.images import ImageRejected, process_image
+from tidings.lib.numbers import ascii_int
 from tidings.moderation import access, actions
 from tidings.moderation.forms import ApplicationForm, DecisionForm, ReportForm
 from tidings.moderation.models import Application, Report
+from tidings.web.views import base_ctx
 
 AVATAR_SALT = "tidings.moderation.avatar"
 QUEUE_SIZE = 50
 
 
 def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"canonical": request.build_absolute_uri(request.path), "messages": messages.get_messages(request), **extra}
+    return base_ctx(request, messages=messages.get_messages(request), **extra)
 
 
 def _to_login(request: HttpRequest) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}")
+    return redirect_to_login(request.get_full_path())
 
 
 def _editor_page(request: HttpRequest) -> HttpResponse | None:
@@ -209,8 +211,7 @@ def review_article(request: HttpRequest, pk: int) -> HttpResponse:
         form, decision, reason = _decide(request, {"approve", "reject"})
         try:
             if decision == "approve":
-                seen = request.POST.get("version", "")
-                version = int(seen) if seen.isascii() and seen.isdigit() else None
+                version = ascii_int(request.POST.get("version"))
                 done = actions.approve_article(article, _me(request), reason, version=version)
                 verb = "已通过并定时发布" if done.status == Article.Status.SCHEDULED else "已通过并发布"
                 messages.success(request, f"《{article.title}》{verb}。")

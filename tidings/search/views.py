@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tidings.channels.models import Channel
+from tidings.lib.numbers import ascii_int
 from tidings.search import service
 from tidings.web.context import site_for
 from tidings.web.pagecache import cacheable
@@ -28,7 +29,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     try:
         page = g.get("page", "1")
-        if not (page.isascii() and page.isdigit()) or not 1 <= int(page) <= service.MAX_PAGE:
+        if not 1 <= (ascii_int(page) or 0) <= service.MAX_PAGE:
             page = "1"  # as on every list page: a malformed page number means the first page
         req = service.read(g.get("q"), page, g.get("channel"), g.get("from"), g.get("to"))
     except service.BadInput as exc:

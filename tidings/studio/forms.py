@@ -11,6 +11,7 @@ from typing import Any
 from django.http import QueryDict
 
 from tidings.articles.models import Article
+from tidings.lib.numbers import ascii_int
 from tidings.lib.timefmt import site_zone
 
 REFERENCE_ROWS_EMPTY = 2  # blank reference rows under the filled ones (more after each save)
@@ -21,7 +22,7 @@ def raw_from_post(post: QueryDict) -> dict[str, Any]:
     """The article fields of a studio form (or an autosave, which sends the same form)."""
     refs = []
     raw_count = post.get("ref_count") or ""
-    count = min(int(raw_count) if raw_count.isascii() and raw_count.isdigit() else 0, 50)
+    count = min(ascii_int(raw_count) or 0, 50)
     for i in range(count):
         row = {f: post.get(f"ref_{f}_{i}", "") for f in REFERENCE_FIELDS}
         refs.append(row)

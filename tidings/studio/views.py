@@ -12,9 +12,9 @@ import difflib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -67,7 +67,7 @@ def writer_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return HttpResponseRedirect(f"/accounts/login/?next={quote(request.get_full_path())}")
+            return redirect_to_login(request.get_full_path())
         creator = access.writer_profile(request.user)
         if creator is None:
             if request.headers.get("Accept", "").startswith("application/json") or request.method == "POST":
@@ -322,7 +322,7 @@ def upload(request: HttpRequest) -> JsonResponse:
 def view(request: HttpRequest, pk: int) -> HttpResponse:
     """The article as its reader will see it, in any state: for its creator (and editors)."""
     if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"/accounts/login/?next={quote(request.get_full_path())}")
+        return redirect_to_login(request.get_full_path())
     article = access.get_article_for_viewing(request.user, pk)
     ctx = {"article": article, "references": list(article.references.all()), "state_labels": dict(STATES)}
     return render(request, "studio/view.html", ctx)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from tidings.lib.numbers import ascii_int
 from tidings.web.pagecache import A11Y_COOKIE
 
 COOKIE = A11Y_COOKIE
@@ -33,7 +34,7 @@ class Prefs:
         prefs = cls()
         for token in (raw or "").split("-")[:12]:
             key, value = token[:1], token[1:]
-            if key == "t" and value.isascii() and value.isdigit() and int(value) in SCALES:
+            if key == "t" and ascii_int(value) in SCALES:
                 prefs = replace(prefs, scale=int(value))
             elif key == "c" and value in CONTRASTS:
                 prefs = replace(prefs, contrast=value)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
@@ -170,7 +171,7 @@ def follow(request: HttpRequest, handle: str) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         if not user.is_authenticated:
-            return HttpResponseRedirect(f"/accounts/login/?next={quote(request.path)}")
+            return redirect_to_login(request.path)
         if request.POST.get("action") == "unfollow":
             unfollow_creator(user, c)
         else:
