@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import modify_settings, override_settings
 
-from tests.browser import launch
+from tests.browser import fontless_env, launch
 from tidings.articles.models import Article
 from tidings.web.pagecache import CARE_COOKIE
 
@@ -344,6 +345,17 @@ def axe_source() -> str:
             "repository root (the project's test command does it)."
         )
     return AXE_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def fontless_pages(
+    site: DemoSite, playwright: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """Like `pages`, in a chromium whose fontconfig sees no Chinese font (tests/browser.py)."""
+    b = launch(playwright, env=fontless_env(tmp_path_factory.mktemp("no-cjk-fonts")))
+    contexts = {mode: new_context(b, site.url, care=mode == "care") for mode in MODES}
+    yield {mode: context.new_page() for mode, context in contexts.items()}
+    b.close()
 
 
 @pytest.fixture(scope="module")
@@ -834,6 +846,39 @@ def test_reflow_at_320px_and_at_200_percent_zoom(
                 f"{width}px: scrollWidth {result['scrollWidth']}:\n{grouped(result['sticking_out'], 'right')}"
             )
     assert failures == [], f"{path} ({mode} mode) scrolls sideways:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("page_type", [p for p in PAGES if p not in SIGNED_IN and not p.startswith("studio")])
+def test_reflow_at_320px_without_a_chinese_font(
+    fontless_pages: dict[str, Any], demo: DemoSite, page_type: str, mode: str
+) -> None:
+    """The header and the page reflow whatever fonts the machine has: the same check as above in
+    a chromium whose fontconfig sees no Chinese font (its fallback glyph widths differ from Noto's)."""
+    path = demo.paths[page_type]
+    with shared_page(fontless_pages, mode, 320, 640) as page:
+        visit(page, demo.url + path, care=mode == "care")
+        result = page.evaluate(OVERFLOW_JS, 320)
+    assert result["scrollWidth"] <= 320, (
+        f"{path} ({mode} mode, no Chinese font) scrolls sideways: {result['scrollWidth']}px\n"
+        f"{grouped(result['sticking_out'], 'right')}"
+    )
+
+
+def test_the_two_reflow_runs_see_different_fonts(
+    pages: dict[str, Any], fontless_pages: dict[str, Any], demo: DemoSite
+) -> None:
+    """The font-less run really lacks the fonts the normal run has: Noto Sans CJK is installed (the
+    test command installs fonts-noto-cjk) and the same Chinese title measures differently."""
+    families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    assert "Noto Sans CJK" in families, "Debian's fonts-noto-cjk is not installed: run the README's test command"
+    measure = "(() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('h1')); return r.getBoundingClientRect().width; })()"
+    widths = []
+    for run in (pages, fontless_pages):
+        with shared_page(run, "normal", 1280) as page:
+            visit(page, demo.url + demo.paths["article-zh"], care=False)
+            widths.append(page.evaluate(measure))
+    assert widths[0] != widths[1], f"the title measures {widths[0]}px in both browsers: the fonts did not change"
 
 
 @pytest.mark.parametrize("page_type", PAGES)
