@@ -53,3 +53,12 @@ def fontless_env(folder: Path) -> dict[str, str]:
 def _fc_list(pattern: str) -> list[str]:
     out = subprocess.run(["fc-list", pattern, "file"], capture_output=True, text=True, check=False).stdout
     return sorted(line.rstrip(": ").strip() for line in out.splitlines() if line.strip())
+
+
+def wait_until(page: Any, expression: str, seconds: float = 5.0) -> None:
+    """Poll with page.evaluate: the site's CSP forbids the eval that wait_for_function uses."""
+    for _ in range(int(seconds * 20)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"timed out waiting for {expression}")
