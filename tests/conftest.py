@@ -17,7 +17,7 @@ from tidings.articles.actions import save_article
 from tidings.articles.models import Article, Reference
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
-from tidings.discovery import blocks
+from tidings.web import context
 
 _seq = itertools.count(1)
 
@@ -27,10 +27,10 @@ def _isolated(settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Each test gets its own media folder and an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    blocks._memo.clear()
+    context._memo.clear()
     yield
     cache.clear()
-    blocks._memo.clear()
+    context._memo.clear()
 
 
 def channel(slug: str) -> Channel:

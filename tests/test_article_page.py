@@ -272,7 +272,7 @@ def test_sharing_counts_and_sends_the_reader_on(client: Client, story: Article) 
 
 
 def test_sharing_moves_the_hot_score_consistently(client: Client, story: Article) -> None:
-    from tidings.discovery.ranking import engagement, hot_score
+    from tidings.articles.ranking import engagement, hot_score
 
     for target in ("link", "wechat", "link", "qq"):
         client.post(f"/a/{story.pk}/share/{target}/", follow=True)

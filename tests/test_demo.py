@@ -20,13 +20,13 @@ from django.test import override_settings
 
 from tidings.accounts.models import User
 from tidings.articles.models import Article, Image, Reference
+from tidings.articles.ranking import engagement, hot_score
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import generator
 from tidings.demo.generator import READER_PREFIX, Summary, generate
 from tidings.demo.text import MAX_BODY_CHARS, MIN_CJK, Picture, cjk_count, write_article
 from tidings.demo.words import TOPICS
-from tidings.discovery.ranking import engagement, hot_score
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 SPEC_SLUGS = [

@@ -24,13 +24,13 @@ from tidings.importers.markdown import (
     ImportRejectedError,
     check_front_matter,
     collect_files,
-    detect_lang,
     local_image_path,
     new_channel_slug,
     parse_date,
     rewrite_image_sources,
     split_front_matter,
 )
+from tidings.lib.cjk import detect_lang
 
 pytestmark = pytest.mark.django_db
 

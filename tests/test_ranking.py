@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from tests.conftest import make_article
 from tidings.accounts.models import User
+from tidings.articles import ranking
 from tidings.articles.actions import withdraw_article
 from tidings.articles.models import Article
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
-from tidings.discovery import blocks, ranking
+from tidings.discovery import blocks
 from tidings.engagement import actions
 from tidings.engagement.views import VISITOR_COOKIE
 

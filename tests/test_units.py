@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,10 +13,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image as PILImage
 
-from tidings.discovery.ranking import TAU_SECONDS, engagement, hot_score
+from tidings.articles.ranking import TAU_SECONDS, engagement, hot_score
 from tidings.lib.images import ImageRejected, process_image
 from tidings.lib.markup import plain_text, render_markdown
-from tidings.settings import database_from_url, env_bool
+from tidings.settings import database_from_url, env_bool, env_int
 
 
 def test_database_urls_parse_for_sqlite_and_postgresql(tmp_path: Path) -> None:
@@ -192,9 +193,52 @@ def test_https_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDINGS_", "PYTEST"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDINGS_", "PYTEST", "DJANGO_"))}
     env.update(TIDINGS_DATA_DIR=str(tmp_path), TIDINGS_HTTPS="1", TIDINGS_ALLOWED_HOSTS="news.example.org")
     result = subprocess.run(
         [sys.executable, "-m", "tidings.cli", "check"], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode != 0 and "TIDINGS_SECRET_KEY" in result.stderr
+
+
+def test_env_int_names_the_variable_it_cannot_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIDINGS_PAGE_CACHE_SECONDS", "sixty")
+    with pytest.raises(ImproperlyConfigured, match="TIDINGS_PAGE_CACHE_SECONDS='sixty' is not a whole number"):
+        env_int("TIDINGS_PAGE_CACHE_SECONDS", 60)
+    monkeypatch.setenv("TIDINGS_PAGE_CACHE_SECONDS", "-5")
+    with pytest.raises(ImproperlyConfigured, match="must be at least 0"):
+        env_int("TIDINGS_PAGE_CACHE_SECONDS", 60)
+    monkeypatch.setenv("TIDINGS_PAGE_CACHE_SECONDS", " 15 ")
+    assert env_int("TIDINGS_PAGE_CACHE_SECONDS", 60) == 15
+    monkeypatch.delenv("TIDINGS_PAGE_CACHE_SECONDS")
+    assert env_int("TIDINGS_PAGE_CACHE_SECONDS", 60) == 60
+
+
+def test_a_bad_number_stops_the_start_with_the_variable_named(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIDINGS_", "PYTEST", "DJANGO_"))}
+    env.update(TIDINGS_DATA_DIR=str(tmp_path), TIDINGS_PROBATION_ARTICLES="three")
+    result = subprocess.run(
+        [sys.executable, "-m", "tidings.cli", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0 and "TIDINGS_PROBATION_ARTICLES='three' is not a whole number" in result.stderr
+
+
+def test_every_environment_variable_the_code_reads_is_in_the_readme() -> None:
+    """README's configuration table lists every TIDINGS_* variable read anywhere in tidings/."""
+    root = Path(__file__).resolve().parent.parent
+    read = set()
+    for path in (root / "tidings").rglob("*.py"):
+        read |= set(re.findall(r"\b(TIDINGS_[A-Z0-9_]+)\b", path.read_text(encoding="utf-8")))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    missing = sorted(name for name in read if f"`{name}`" not in readme)
+    assert missing == [], f"read by the code but not in README.md's configuration table: {missing}"
+
+
+def test_search_and_discovery_follow_every_article_write() -> None:
+    """tidings.articles.derived cannot import the layers above it; they register themselves."""
+    from tidings.articles import derived
+
+    assert set(derived.stores()) == {"search", "discovery"}

@@ -7,7 +7,6 @@ TIDINGS_DEBUG off the site refuses to start without a real secret key and hosts.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -30,6 +29,21 @@ def env_bool(name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+
+
+def env_int(name: str, default: int, minimum: int | None = 0) -> int:
+    """An integer variable; a value that is not a whole number (or below `minimum`) stops the
+    start with a message naming the variable, instead of a bare ValueError from int()."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number (e.g. {name}={default}).") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -92,14 +106,13 @@ def sqlite_database(path: Path) -> dict[str, object]:
 
 
 DEBUG = env_bool("TIDINGS_DEBUG", False)
-TESTING = "pytest" in sys.modules
 # Behind HTTPS (a reverse proxy): secure cookies, HSTS, trust X-Forwarded-Proto.
 HTTPS = env_bool("TIDINGS_HTTPS", False)
 # Trusted reverse proxies in front of the app (1 behind the nginx of docs/operations.md): the
 # client address for throttles is then taken from X-Forwarded-For (tidings.lib.client).
-PROXY_COUNT = int(env_str("TIDINGS_PROXY_COUNT", "0"))
+PROXY_COUNT = env_int("TIDINGS_PROXY_COUNT", 0)
 # New visitor ids (the read/like/share dedupe cookie) one client address may get per hour.
-NEW_VISITORS_PER_HOUR = int(env_str("TIDINGS_NEW_VISITORS_PER_HOUR", "20"))
+NEW_VISITORS_PER_HOUR = env_int("TIDINGS_NEW_VISITORS_PER_HOUR", 20)
 
 DATA_DIR = Path(env_str("TIDINGS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
@@ -128,7 +141,7 @@ def secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
-SECRET_KEY = secret_key(DATA_DIR) if not TESTING else "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = secret_key(DATA_DIR)
 
 ALLOWED_HOSTS = env_list("TIDINGS_ALLOWED_HOSTS", "" if HTTPS else "127.0.0.1,localhost,testserver,[::1]")
 if not ALLOWED_HOSTS:
@@ -157,14 +170,14 @@ else:
     }
 
 # Anonymous page cache (tidings.web.pagecache) and site-block cache, in seconds; 0 turns them off.
-PAGE_CACHE_SECONDS = int(env_str("TIDINGS_PAGE_CACHE_SECONDS", "60"))
-BLOCK_CACHE_SECONDS = int(env_str("TIDINGS_BLOCK_CACHE_SECONDS", "30"))
+PAGE_CACHE_SECONDS = env_int("TIDINGS_PAGE_CACHE_SECONDS", 60)
+BLOCK_CACHE_SECONDS = env_int("TIDINGS_BLOCK_CACHE_SECONDS", 30)
 
 # A visitor's reads of one article count once per window (tidings.engagement.actions).
-READ_WINDOW_SECONDS = int(env_str("TIDINGS_READ_WINDOW_SECONDS", "1800"))
+READ_WINDOW_SECONDS = env_int("TIDINGS_READ_WINDOW_SECONDS", 1800)
 
 # A newly approved creator's first N articles go to an editor's review before they are public.
-PROBATION_ARTICLES = int(env_str("TIDINGS_PROBATION_ARTICLES", "3"))
+PROBATION_ARTICLES = env_int("TIDINGS_PROBATION_ARTICLES", 3)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -246,8 +259,7 @@ PRODUCTION_PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# Tests hash cheaply (tests/test_accounts.py checks the production list itself).
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else PRODUCTION_PASSWORD_HASHERS
+PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -264,16 +276,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_MAX_AGE = 3600  # unhashed names only; hashed ones are cached "forever"
 WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest is served by its plain name, not a 500
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # collectstatic writes content-hashed, pre-compressed copies, so WhiteNoise (or nginx) can
-    # serve them gzipped and cached for a year; tests read the source files as they are.
+    # serve them gzipped and cached for a year; DEBUG (and the tests) read the source files.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if TESTING or DEBUG
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -281,8 +293,6 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-if TESTING:
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # A strict Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -309,7 +319,7 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("TIDINGS_SSL_REDIRECT", True)
     SECURE_HSTS_PRELOAD = env_bool("TIDINGS_HSTS_PRELOAD", True)
-    SECURE_HSTS_SECONDS = int(env_str("TIDINGS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("TIDINGS_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -328,9 +338,9 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Sign-in throttling (tidings.accounts.throttle): failures per user name + address, and per
 # address alone, within the window, through the cache (Redis when REDIS_URL is set).
-LOGIN_FAILURES_PER_USER = int(env_str("TIDINGS_LOGIN_FAILURES", "5"))
-LOGIN_FAILURES_PER_ADDRESS = int(env_str("TIDINGS_LOGIN_FAILURES_PER_ADDRESS", "30"))
-LOGIN_WINDOW_SECONDS = int(env_str("TIDINGS_LOGIN_WINDOW_SECONDS", "900"))
+LOGIN_FAILURES_PER_USER = env_int("TIDINGS_LOGIN_FAILURES", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("TIDINGS_LOGIN_FAILURES_PER_ADDRESS", 30)
+LOGIN_WINDOW_SECONDS = env_int("TIDINGS_LOGIN_WINDOW_SECONDS", 900)
 PASSWORD_RESET_TIMEOUT = 3 * 86400
 
 
@@ -356,7 +366,7 @@ _email = email_settings(
 )
 EMAIL_BACKEND = str(_email["EMAIL_BACKEND"])
 EMAIL_FILE_PATH = str(_email.get("EMAIL_FILE_PATH", DATA_DIR / "mail"))
-EMAIL_PORT = int(env_str("TIDINGS_EMAIL_PORT", "587"))
+EMAIL_PORT = env_int("TIDINGS_EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("TIDINGS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("TIDINGS_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TIDINGS_EMAIL_USE_TLS", True)

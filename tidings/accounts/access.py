@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from tidings.accounts.models import User
 
 
@@ -27,11 +29,9 @@ def creator_of(user: Any) -> Any:
     """The user's creator profile, or None."""
     if not is_signed_in(user):
         return None
-    from tidings.creators.models import Creator
-
     try:
-        return user.creator
-    except Creator.DoesNotExist:
+        return user.creator  # the reverse one-to-one of tidings.creators (a layer sibling)
+    except ObjectDoesNotExist:
         return None
 
 

@@ -18,12 +18,13 @@ from django.utils import timezone
 from tidings import audit
 from tidings.articles.derived import refresh_derived
 from tidings.articles.models import Article, Image, Reference, Revision
+from tidings.articles.ranking import engagement, hot_score
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
-from tidings.discovery.ranking import engagement, hot_score
+from tidings.lib.cjk import detect_lang, url_slug
 from tidings.lib.images import discard, process_image
 from tidings.lib.markup import ResolvedImage, plain_text, render_markdown, safe_url
-from tidings.web.pagecache import invalidate_site
+from tidings.lib.sitecache import invalidate_site
 
 
 def media_url(path: str) -> str:
@@ -284,8 +285,6 @@ def _ready_to_publish(article: Article) -> None:
 
 
 def _apply(article: Article, data: ArticleInput) -> None:
-    from tidings.importers.markdown import detect_lang, url_slug
-
     article.title = data.title
     article.summary = data.summary
     article.body_md = data.body_md

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tidings.articles.actions import refresh_creator_counts, save_article, withdraw_article
 from tidings.articles.derived import refresh_derived
 from tidings.articles.models import Article, Reference
-from tidings.web.pagecache import invalidate_site
+from tidings.lib.sitecache import invalidate_site
 
 
 class ReferenceInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -35,7 +35,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.order_by("-published_at", "-id")
 
     def hot(self) -> ArticleQuerySet:
-        """Trending first: an index scan on hot_score (see tidings.discovery.ranking)."""
+        """Trending first: an index scan on hot_score (see tidings.articles.ranking)."""
         return self.order_by("-hot_score", "-id")
 
     def originals(self) -> ArticleQuerySet:

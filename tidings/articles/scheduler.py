@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from django.db import close_old_connections, transaction
 from django.utils import timezone
@@ -56,23 +57,17 @@ def seconds_to_next_minute(now: dt.datetime) -> float:
     return 60.0 - now.second - now.microsecond / 1e6 + 0.2
 
 
-def housekeeping() -> None:
-    """The worker's other minutely chores, so that no site needs cron: expired read claims
-    (the database's read dedupe, used without Redis) are deleted."""
-    from tidings.engagement.actions import prune_view_windows
-
-    prune_view_windows()
-
-
-def run_forever(stop: threading.Event, report: bool = True) -> None:
-    """The scheduler loop of `tidings worker`: catch up at once, then every minute until stopped."""
+def run_forever(stop: threading.Event, report: bool = True, chores: Sequence[Callable[[], object]] = ()) -> None:
+    """The scheduler loop of `tidings worker`: catch up at once, then every minute until stopped;
+    `chores` are the worker's other minutely jobs (so that no site needs cron), run after it."""
     while not stop.is_set():
         try:
             close_old_connections()
             for article, late in publish_due(timezone.now()):
                 if report:
                     log.info("published scheduled article %s (%ss late)", article.pk, int(late.total_seconds()))
-            housekeeping()
+            for chore in chores:
+                chore()
         except Exception:  # a failed round must not stop later rounds
             log.exception("scheduled publishing failed; retrying in a minute")
         finally:

@@ -7,7 +7,7 @@ from django.db.models import F
 
 from tidings.accounts.models import User
 from tidings.creators.models import Creator, Follow
-from tidings.web.pagecache import invalidate_site
+from tidings.lib.sitecache import invalidate_site
 
 
 def follow_creator(user: User, creator: Creator) -> bool:

@@ -35,15 +35,15 @@ from tidings.accounts.models import User
 from tidings.articles.actions import media_url, refresh_creator_counts, resolved
 from tidings.articles.derived import refresh_derived
 from tidings.articles.models import Article, Image, Reference
+from tidings.articles.ranking import engagement, hot_score
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import words
 from tidings.demo.pictures import PictureSpec, draw_avatar, draw_picture, pool_specs
 from tidings.demo.text import Picture, chinese_name, english_name, write_article
-from tidings.discovery.ranking import engagement, hot_score
 from tidings.lib.images import discard, process_image
 from tidings.lib.markup import ResolvedImage, render_markdown
-from tidings.web.pagecache import invalidate_site
+from tidings.lib.sitecache import invalidate_site
 
 # Called as progress(done, total, what), e.g. (100, 500, "articles"): at 0, about every 5%, and at the end.
 Progress = Callable[[int, int, str], None]

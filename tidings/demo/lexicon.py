@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import jieba
 
+from tidings.lib.cjk import COMMON_HAN
+
 
 @dataclass(frozen=True)
 class Pool:
@@ -113,7 +115,7 @@ def load() -> Lexicon:
                 continue
             word, freq, pos = parts
             # Two-character words are the backbone of written Chinese and read naturally in any slot.
-            if len(word) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            if len(word) == 2 and all(COMMON_HAN.fullmatch(ch) for ch in word):
                 by_pos.setdefault(pos, []).append((int(freq), word))
 
     def ranked(pos: str) -> list[tuple[int, str]]:

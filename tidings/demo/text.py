@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from tidings.demo import words
 from tidings.demo.lexicon import Lexicon, load
 from tidings.demo.words import Topic
+from tidings.lib.cjk import COMMON_HAN
 
 MIN_CJK = 1000
 MAX_BODY_CHARS = 4000
 MIN_EN_CHARS = 1000
 
 _SLOT = re.compile(r"\{([A-Za-z]+)(\d?)\}")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ENGLISH = {
     "noun": words.NOUNS_EN,
     "adj": words.ADJECTIVES_EN,
@@ -35,7 +35,7 @@ _AN = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")  # "a uneven" → "an uneven"
 
 def cjk_count(text: str) -> int:
     """Number of Chinese characters (汉字) in text: the length a Chinese reader means."""
-    return len(_CJK.findall(text))
+    return len(COMMON_HAN.findall(text))
 
 
 @dataclass(frozen=True)

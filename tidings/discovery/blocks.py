@@ -16,24 +16,19 @@ the boxes and tabs already rendered to HTML, so a page-cache miss only queries w
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
-from django.template import engines
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tidings.articles.models import Article
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
 from tidings.discovery.models import ArticleKeyword, Related
-from tidings.web.models import PlatformNotice
-from tidings.web.pagecache import GENERATION_KEY
 
 HOT_SIZE = 20
 BOX_SIZE = 6
@@ -260,54 +255,3 @@ def creator_recent(article: Article, limit: int = RECENT_SIZE) -> list[Item]:
 class Box:
     channel: Channel
     items: list[Item] = field(default_factory=list)
-
-
-@dataclass
-class SiteBlocks:
-    channels: list[Channel]
-    hot: list[Item]
-    boxes: list[Box]
-    tabs: list[Box]
-    notice: PlatformNotice
-    boxes_html: str = ""  # rendered once per generation (Markup)
-    tabs_html: str = ""
-
-
-def notice() -> PlatformNotice:
-    return PlatformNotice.objects.order_by("pk").first() or PlatformNotice()
-
-
-def load_site_blocks() -> SiteBlocks:
-    channels = list(Channel.objects.all())
-    box_channels = [c for c in channels if c.kind == Channel.Kind.NEWS and c.in_boxes]
-    tab_channels = [c for c in channels if c.kind == Channel.Kind.ORIGINALS]
-    blocks = SiteBlocks(
-        channels=channels,
-        hot=hot(HOT_SIZE + 1),  # one spare: an article page leaves itself out
-        boxes=channel_boxes(box_channels),
-        tabs=originals_tabs(tab_channels),
-        notice=notice(),
-    )
-    macros: Any = engines["jinja2"].env.get_template("web/_macros.html").module  # type: ignore[attr-defined]
-    blocks.boxes_html = macros.channel_boxes(blocks.boxes)
-    blocks.tabs_html = macros.originals_tabs(blocks.tabs)
-    return blocks
-
-
-_memo: dict[tuple[int, str], tuple[float, SiteBlocks]] = {}
-
-
-def site_blocks() -> SiteBlocks:
-    """The site-wide blocks, kept per process (no pickling) while the site generation holds."""
-    seconds = settings.BLOCK_CACHE_SECONDS
-    if seconds <= 0:
-        return load_site_blocks()
-    key = (int(cache.get(GENERATION_KEY) or 0), translation.get_language() or "")
-    now = time.monotonic()
-    hit = _memo.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    blocks = load_site_blocks()
-    _memo.clear()
-    _memo[key] = (now + seconds, blocks)
-    return blocks

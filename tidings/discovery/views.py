@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tidings.articles import ranking
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
-from tidings.discovery import actions, blocks, ranking
+from tidings.discovery import actions, blocks
 from tidings.discovery.feed import is_personalised
 from tidings.discovery.models import NotInterested
 from tidings.lib.numbers import ascii_int

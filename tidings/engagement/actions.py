@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from tidings.accounts.models import User
 from tidings.articles.models import Article
-from tidings.discovery.ranking import bump
+from tidings.articles.ranking import bump
 from tidings.engagement.models import Like, Read, ViewWindow
 
 SHARE_TARGETS = ("wechat", "weibo", "qq", "link")

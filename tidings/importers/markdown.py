@@ -72,17 +72,15 @@ from tidings.articles.actions import save_article
 from tidings.articles.models import Article, Image, Reference
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
+from tidings.lib.cjk import HAN, detect_lang, url_slug
 from tidings.lib.images import MAX_BYTES, ImageRejected, ProcessedImage, discard, process_image
 from tidings.lib.markup import plain_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-DEFAULT_LANG = "zh-Hans"
 COVER_WIDTH = 960  # the cover shows in lists and link previews; the 1600 px variant is for bodies
 
 HANDLE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # what /u/<slug:handle>/ matches; Creator.handle length
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$")
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-LATIN = re.compile(r"[A-Za-z]")
 # A scheme (https:, data:, …) or a protocol-relative //host: not a file of ours.
 REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 # Where a link destination may start: inline `](` and reference definitions `[label]:`.
@@ -448,21 +446,6 @@ def local_image_path(src: str, *, folder: Path, root: Path, what: str = "image")
     if not target.is_file():
         raise ImportRejectedError(f"{what} {src}: file not found ({target})")
     return target
-
-
-def detect_lang(prose: str) -> str:
-    """`en` when the prose has almost no Han characters (< 5 % of letters), else zh-Hans."""
-    han = len(HAN.findall(prose))
-    latin = len(LATIN.findall(prose))
-    if han + latin == 0:
-        return DEFAULT_LANG
-    return "en" if han < 0.05 * (han + latin) else DEFAULT_LANG
-
-
-def url_slug(slug: str | None, title: str) -> str:
-    """Article.slug (cosmetic, after the id in URLs): the slug's ASCII part, or a Latin title's."""
-    source = slug or ("" if HAN.search(title) else title)
-    return slugify(source)[:120].strip("-")
 
 
 def new_channel_slug(name: str) -> str:

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from tidings.web.pagecache import invalidate_site
+from tidings.lib.sitecache import invalidate_site
 
 
 class InvalidatingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

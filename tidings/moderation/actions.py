@@ -24,9 +24,9 @@ from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib.markup import plain_text
+from tidings.lib.sitecache import invalidate_site
 from tidings.moderation import access
 from tidings.moderation.models import Application, Report
-from tidings.web.pagecache import invalidate_site
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{2,39}$")
 # Handles that would read as the platform's own voice.

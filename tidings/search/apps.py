@@ -22,3 +22,7 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Like the PRAGMAs in settings: set-up of each new database connection, not app logic.
         connection_created.connect(_register_tokenizer, dispatch_uid="tidings.search.tokenizer")
+        from tidings.articles import derived
+        from tidings.search.index import refresh_search
+
+        derived.register("search", refresh_search)

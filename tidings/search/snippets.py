@@ -13,10 +13,9 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from tidings.search.text import CJK
+from tidings.lib.cjk import CJK as _CJK
 
 SNIPPET_CHARS = 120
-_CJK = re.compile(f"[{CJK}]")
 # Full-width letters and digits, the part of NFKC that words need: a fold that keeps every
 # position (NFKC of a whole body costs about 1 ms per 3,000 characters, for every result).
 _WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")

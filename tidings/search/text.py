@@ -20,8 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Han (with extension A and compatibility ideographs), kana and Hangul: no spaces between words.
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+from tidings.lib.cjk import CJK_RANGES
+
+# Han, kana and Hangul (tidings.lib.cjk): no spaces between words.
+CJK = CJK_RANGES
 _PIECE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<num>\d+)|(?P<word>[^\W\d_{CJK}]+)")
 MAX_WORD = 60  # longer Latin "words" are cut to this many characters (both sides)
 MAX_QUERY_CHARS = 100

@@ -1,21 +1,87 @@
-"""Context every reader page has: the site blocks and the care-mode flag (memoised per request)."""
+"""Context every reader page has: the site blocks and the care-mode flag (memoised per request).
+
+The site blocks (channels, hot list, 要闻 boxes, 态度原创 tabs, the platform notice) are read by
+tidings.discovery.blocks; here they are put together, the boxes and tabs rendered to HTML once per
+site generation, and kept per process.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.template import engines
+from django.utils import translation
 
+from tidings.channels.models import Channel
 from tidings.discovery import blocks
+from tidings.discovery.blocks import Box, Item
+from tidings.lib.sitecache import GENERATION_KEY
 from tidings.web.a11y import COOKIE as A11Y_COOKIE
 from tidings.web.a11y import Prefs
+from tidings.web.models import PlatformNotice
 from tidings.web.pagecache import CARE_COOKIE
 
 
-def site_for(request: HttpRequest) -> blocks.SiteBlocks:
+@dataclass
+class SiteBlocks:
+    channels: list[Channel]
+    hot: list[Item]
+    boxes: list[Box]
+    tabs: list[Box]
+    notice: PlatformNotice
+    boxes_html: str = ""  # rendered once per generation (Markup)
+    tabs_html: str = ""
+
+
+def notice() -> PlatformNotice:
+    return PlatformNotice.objects.order_by("pk").first() or PlatformNotice()
+
+
+def load_site_blocks() -> SiteBlocks:
+    channels = list(Channel.objects.all())
+    box_channels = [c for c in channels if c.kind == Channel.Kind.NEWS and c.in_boxes]
+    tab_channels = [c for c in channels if c.kind == Channel.Kind.ORIGINALS]
+    site = SiteBlocks(
+        channels=channels,
+        hot=blocks.hot(blocks.HOT_SIZE + 1),  # one spare: an article page leaves itself out
+        boxes=blocks.channel_boxes(box_channels),
+        tabs=blocks.originals_tabs(tab_channels),
+        notice=notice(),
+    )
+    macros: Any = engines["jinja2"].env.get_template("web/_macros.html").module  # type: ignore[attr-defined]
+    site.boxes_html = macros.channel_boxes(site.boxes)
+    site.tabs_html = macros.originals_tabs(site.tabs)
+    return site
+
+
+_memo: dict[tuple[int, str], tuple[float, SiteBlocks]] = {}
+
+
+def site_blocks() -> SiteBlocks:
+    """The site-wide blocks, kept per process (no pickling) while the site generation holds."""
+    seconds = settings.BLOCK_CACHE_SECONDS
+    if seconds <= 0:
+        return load_site_blocks()
+    key = (int(cache.get(GENERATION_KEY) or 0), translation.get_language() or "")
+    now = time.monotonic()
+    hit = _memo.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    site = load_site_blocks()
+    _memo.clear()
+    _memo[key] = (now + seconds, site)
+    return site
+
+
+def site_for(request: HttpRequest) -> SiteBlocks:
     cached = getattr(request, "_tidings_site", None)
     if cached is None:
-        cached = blocks.site_blocks()
+        cached = site_blocks()
         request._tidings_site = cached  # type: ignore[attr-defined]
     return cached
 

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-GENERATION_KEY = "site:generation"
+from tidings.lib.sitecache import GENERATION_KEY
+
 CARE_COOKIE = "tidings_care"
 A11Y_COOKIE = "tidings_a11y"  # tidings.web.a11y.COOKIE
 _ATTR = "_tidings_page_cache"
@@ -29,19 +30,6 @@ KEPT_HEADERS = (
     "Cross-Origin-Opener-Policy",
     "Vary",
 )
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    return int(value) if value is not None else 0
-
-
-def invalidate_site() -> None:
-    """Every cached page and site block is stale from now on."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
 
 
 def cacheable(response: HttpResponse) -> HttpResponse:

@@ -16,7 +16,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tidings.articles.scheduler import housekeeping, publish_due, run_forever
+from tidings.articles.scheduler import publish_due, run_forever
+from tidings.engagement.actions import prune_view_windows
+
+# The worker's other minutely jobs: expired read claims (the database's read dedupe, used
+# without Redis) are deleted.
+CHORES = (prune_view_windows,)
 
 
 class Command(BaseCommand):
@@ -29,12 +34,13 @@ class Command(BaseCommand):
         if opts["batch"]:
             for article, late in publish_due(timezone.now()):
                 self.stdout.write(f"published /a/{article.pk}/ ({int(late.total_seconds())} s late)")
-            housekeeping()
+            for chore in CHORES:
+                chore()
             if _queued_in_database():
                 call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, reload=False)
             return
         stop = threading.Event()
-        scheduler = threading.Thread(target=run_forever, args=(stop,), name="scheduler", daemon=True)
+        scheduler = threading.Thread(target=run_forever, args=(stop, True, CHORES), name="scheduler", daemon=True)
         scheduler.start()
         try:
             call_command("db_worker", queue_name="*", batch=False, no_startup_delay=True, reload=False)
