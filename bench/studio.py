@@ -38,9 +38,12 @@ def main() -> None:
     from PIL import Image as PILImage
 
     from tidings.accounts.models import User
-    from tidings.articles.actions import add_image, clean_article_input, create_article, render_body, submit_article
+    from tidings.articles.actions import add_image, create_article
+    from tidings.articles.input import clean_article_input
     from tidings.articles.models import Article
+    from tidings.articles.rendering import render_body
     from tidings.articles.scheduler import publish_due
+    from tidings.articles.transitions import submit as submit_article
     from tidings.creators.models import Creator
     from tidings.lib.images import ImageRejected
 

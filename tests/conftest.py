@@ -13,6 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from tidings.accounts.models import User
+from tidings.articles import transitions
 from tidings.articles.actions import save_article
 from tidings.articles.models import Article, Reference
 from tidings.channels.models import Channel
@@ -63,7 +64,10 @@ def make_article(
     )
     # Run on-commit follow-ups (cache invalidation) as a real commit would.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return save_article(a, publish=publish, publish_at=published_at or timezone.now() - dt.timedelta(minutes=n))
+        save_article(a)
+        if publish:
+            transitions.publish(a, None, published_at or timezone.now() - dt.timedelta(minutes=n))
+        return a
 
 
 def make_reference(article: Article, title: str = "参考来源", source: str = "某出版社") -> Reference:

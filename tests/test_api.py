@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import make_article, make_reference
-from tidings.articles.actions import withdraw_article
 from tidings.articles.models import Article
+from tidings.articles.transitions import withdraw
 from tidings.creators.models import Creator
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_one_article_has_body_and_references(client: Client, articles: list[Arti
 
 
 def test_unpublished_articles_are_404(client: Client, articles: list[Article]) -> None:
-    withdraw_article(articles[1])
+    withdraw(articles[1], None)
     assert client.get(f"/api/v1/articles/{articles[1].pk}").status_code == 404
     assert client.get("/api/v1/articles/999999").status_code == 404
     assert client.get("/api/v1/articles").json()["count"] == 24

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import make_article, make_creator, make_reference
-from tidings.articles.actions import withdraw_article
 from tidings.articles.models import Article
+from tidings.articles.transitions import withdraw
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
 from tidings.lib.qr import qr_svg
@@ -118,7 +118,7 @@ def test_related_never_shows_the_article_itself_or_unpublished_ones(
 ) -> None:
     draft = make_article(writer, "还没发布的草稿", channel_slug="news", publish=False)
     gone = site["news1"]
-    withdraw_article(gone)
+    withdraw(gone, None)
     html = client.get(story.get_absolute_url()).content.decode()
     related = html[html.index('id="related-h"') : html.index('id="hot-h"')]
     assert f'href="/a/{story.pk}/"' not in related
@@ -145,7 +145,7 @@ def test_hot_list_ranks_by_engagement_and_recency(client: Client, writer: Creato
     quiet = make_article(writer, "冷门文章", published_at=now - dt.timedelta(hours=1))
     popular = make_article(writer, "热门文章", published_at=now - dt.timedelta(hours=2))
     Article.objects.filter(pk=popular.pk).update(views_count=5000)
-    from tidings.articles.actions import refresh_hot_score
+    from tidings.articles.transitions import refresh_hot_score
 
     popular.refresh_from_db()
     refresh_hot_score(popular)
@@ -159,7 +159,7 @@ def test_hot_list_ranks_by_engagement_and_recency(client: Client, writer: Creato
 def test_drafts_and_withdrawn_articles_are_not_found(client: Client, writer: Creator) -> None:
     draft = make_article(writer, "草稿", publish=False)
     gone = make_article(writer, "撤回")
-    withdraw_article(gone)
+    withdraw(gone, None)
     future = make_article(writer, "未来", published_at=timezone.now() + dt.timedelta(days=1))
     for a in (draft, gone, future):
         assert client.get(a.get_absolute_url()).status_code == 404

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import make_article
-from tidings.articles.actions import withdraw_article
 from tidings.articles.models import Article
+from tidings.articles.transitions import withdraw
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
 from tidings.discovery import blocks
@@ -28,7 +28,7 @@ def mixed(writer: Creator) -> list[Article]:
     ]
     make_article(writer, "草稿", channel_slug="tech", publish=False)
     make_article(writer, "明天见", channel_slug="tech", published_at=now + dt.timedelta(days=1))
-    withdraw_article(make_article(writer, "撤回了", channel_slug="tech"))
+    withdraw(make_article(writer, "撤回了", channel_slug="tech"), None)
     return live
 
 

@@ -22,8 +22,8 @@ from django.test import Client, TestCase
 from tests.conftest import make_creator, make_writer
 from tests.test_units import executable_parts, xss_payloads
 from tidings.api.tokens import create_token
-from tidings.articles.actions import _TAG_SPLIT as TAG_SPLIT
-from tidings.articles.actions import ArticleInvalid, clean_article_input
+from tidings.articles.input import _TAG_SPLIT as TAG_SPLIT
+from tidings.articles.input import ArticleInvalid, clean_article_input
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
 from tidings.web import feeds
@@ -295,7 +295,7 @@ def test_every_field_is_cleaned_before_it_is_stored() -> None:
                 "title": payload[:200],
                 "summary": payload[:500],
                 "tags": [payload[:20]],
-                "references": [{"title": payload, "source": payload[:200]}],
+                "references": [{"title": payload[:300], "source": payload[:200]}],
             }
         )
         refs = [t for r in data.references for t in (r.title, r.source)]

@@ -18,7 +18,8 @@ from django.utils import timezone
 from tests.conftest import make_user, make_writer
 from tidings.accounts.models import User
 from tidings.api.tokens import create_token
-from tidings.articles import actions
+from tidings.articles import actions, transitions
+from tidings.articles import input as article_input
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
 from tidings.moderation import actions as moderation
@@ -28,14 +29,14 @@ from tidings.search.models import Entry as SearchEntry
 pytestmark = pytest.mark.django_db
 
 
-def text(title: str = "原来的标题", body: str = "原来的正文。") -> actions.ArticleInput:
-    return actions.clean_article_input({"title": title, "body_md": body, "channel": "news"})
+def text(title: str = "原来的标题", body: str = "原来的正文。") -> article_input.ArticleInput:
+    return article_input.clean_article_input({"title": title, "body_md": body, "channel": "news"})
 
 
 def published_by(creator: Creator, title: str = "原来的标题") -> Article:
     with TestCase.captureOnCommitCallbacks(execute=True):
         article = actions.create_article(creator, creator.user, text(title))
-        return actions.submit_article(article, creator.user)
+        return transitions.submit(article, creator.user)
 
 
 def test_an_article_an_editor_withdrew_goes_back_to_review_when_its_creator_publishes(editor: User) -> None:
@@ -44,7 +45,7 @@ def test_an_article_an_editor_withdrew_goes_back_to_review_when_its_creator_publ
     moderation.report_article(article, make_user("reporter"), "不实信息")
     moderation.withdraw_reported_article(article, editor, "核实为不实信息")
     again = Article.objects.get(pk=article.pk)
-    actions.submit_article(again, creator.user)
+    transitions.submit(again, creator.user)
     assert Article.objects.get(pk=article.pk).status == Article.Status.PENDING
     assert not Article.objects.published().filter(pk=article.pk).exists()
 
@@ -52,27 +53,27 @@ def test_an_article_an_editor_withdrew_goes_back_to_review_when_its_creator_publ
 def test_a_creator_who_withdrew_their_own_article_may_publish_it_again_directly() -> None:
     creator = make_writer("ownwithdraw")
     article = published_by(creator)
-    actions.withdraw_by(article, creator.user)
-    actions.submit_article(Article.objects.get(pk=article.pk), creator.user)
+    transitions.retract(article, creator.user)
+    transitions.submit(Article.objects.get(pk=article.pk), creator.user)
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
 
 
 def test_a_rejected_article_goes_back_to_review_even_after_probation(editor: User) -> None:
     creator = make_writer("rejected", probation_left=1)
     first, second = (actions.create_article(creator, creator.user, text(f"稿件{i}")) for i in (1, 2))
-    actions.submit_article(first, creator.user)
-    actions.submit_article(second, creator.user)
+    transitions.submit(first, creator.user)
+    transitions.submit(second, creator.user)
     moderation.approve_article(Article.objects.get(pk=first.pk), editor)
     moderation.reject_article(Article.objects.get(pk=second.pk), editor, "事实有误")
     assert Creator.objects.get(pk=creator.pk).probation_left == 0
-    actions.submit_article(Article.objects.get(pk=second.pk), creator.user)
+    transitions.submit(Article.objects.get(pk=second.pk), creator.user)
     assert Article.objects.get(pk=second.pk).status == Article.Status.PENDING
 
 
 def test_on_probation_an_edit_of_a_published_article_waits_for_review_again(editor: User) -> None:
     creator = make_writer("probation", probation_left=2)
     article = actions.create_article(creator, creator.user, text())
-    actions.submit_article(article, creator.user)
+    transitions.submit(article, creator.user)
     moderation.approve_article(Article.objects.get(pk=article.pk), editor)
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
     live = Article.objects.get(pk=article.pk)
@@ -91,7 +92,7 @@ def test_after_probation_an_edit_stays_public() -> None:
 def test_an_editor_cannot_approve_a_version_they_did_not_read(client: Client, editor: User) -> None:
     creator = make_writer("sneaky", probation_left=1)
     article = actions.create_article(creator, creator.user, text())
-    actions.submit_article(article, creator.user)
+    transitions.submit(article, creator.user)
     page = Client()
     page.force_login(editor)
     seen = Article.objects.get(pk=article.pk).version
@@ -133,7 +134,7 @@ def test_not_interested_never_confirms_or_shows_a_draft(client: Client) -> None:
         302,
         303,
     )
-    actions.withdraw_by(Article.objects.get(pk=public.pk), creator.user)
+    transitions.retract(Article.objects.get(pk=public.pk), creator.user)
     assert "公开的文章" not in client.get("/feed/settings/").content.decode()  # withdrawn since: no title
 
 
@@ -157,7 +158,7 @@ def test_an_admin_delete_leaves_nothing_in_search_and_the_admin_cannot_publish_a
     creator = make_writer("admindelete")
     gone = published_by(creator, "管理员删除的文章")
     kept = published_by(creator, "被软删除的文章")
-    actions.delete_article(Article.objects.get(pk=kept.pk), creator.user)
+    transitions.delete(Article.objects.get(pk=kept.pk), creator.user)
     assert SearchEntry.objects.filter(pk=gone.pk).exists()
     boss = User.objects.create_superuser("boss", "boss@example.com", "pw-boss-123")
     client.force_login(boss)

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image as PILImage
 
-from tidings.articles.actions import withdraw_article
 from tidings.articles.models import Article, Image, Reference
+from tidings.articles.transitions import withdraw
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.importers import markdown
@@ -501,7 +501,7 @@ def test_a_future_date_schedules_the_article(tmp_path: Path, writer: Creator) ->
 def test_a_reimport_keeps_an_editors_withdrawal(tmp_path: Path, writer: Creator) -> None:
     path = write(tmp_path / "w.md", "title: 原标题\nauthor: liwei\nchannel: news")
     run_import(path)
-    withdraw_article(Article.objects.get())
+    withdraw(Article.objects.get(), None)
     write(path, "title: 新标题\nauthor: liwei\nchannel: news")
 
     out, _, _ = run_import(path)

@@ -15,8 +15,8 @@ from django.utils import timezone
 from tests.conftest import make_article
 from tidings.accounts.models import User
 from tidings.articles import ranking
-from tidings.articles.actions import withdraw_article
 from tidings.articles.models import Article
+from tidings.articles.transitions import withdraw
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
 from tidings.discovery import blocks
@@ -123,7 +123,7 @@ def test_a_read_counts_again_after_the_window(settings, story: Article) -> None:
 def test_reads_of_unpublished_or_missing_articles_count_nothing(client: Client, writer: Creator) -> None:
     draft = make_article(writer, "草稿", publish=False)
     gone = make_article(writer, "撤回")
-    withdraw_article(gone)
+    withdraw(gone, None)
     for pk in (draft.pk, gone.pk, 999999):
         assert client.post(f"/a/{pk}/read/", follow=True).json() == {"counted": False}
     assert Article.objects.filter(views_count__gt=0).count() == 0
@@ -300,7 +300,7 @@ def test_pins_come_first_expired_pins_fall_back_and_hot_fills_the_rest(client: C
 def test_a_withdrawn_pin_leaves_the_box(client: Client, sports: list[Article]) -> None:
     c = Channel.objects.get(slug="sports")
     Pick.objects.create(channel=c, article=sports[7])
-    withdraw_article(sports[7])
+    withdraw(sports[7], None)
     api = [i["title"] for i in client.get("/api/v1/channels/sports/headlines").json()["items"]]
     assert "体育7" not in api and len(api) == blocks.BOX_SIZE
     assert client.get("/api/v1/channels/nope/headlines").status_code == 404

@@ -10,8 +10,9 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_article
-from tidings.articles.actions import save_article, withdraw_article
+from tidings.articles.actions import save_article
 from tidings.articles.models import Article
+from tidings.articles.transitions import withdraw
 from tidings.creators.models import Creator
 from tidings.discovery import blocks, keywords, related
 from tidings.discovery.models import ArticleKeyword, DocumentFrequency, Related
@@ -119,7 +120,7 @@ def test_a_page_view_computes_nothing(client: Client, corpus: dict[str, list[Art
 def test_a_withdrawn_article_leaves_every_list(client: Client, corpus: dict[str, list[Article]]) -> None:
     gone, *rest = corpus["climate"]
     with TestCase.captureOnCommitCallbacks(execute=True):
-        withdraw_article(gone)
+        withdraw(gone, None)
     assert not ArticleKeyword.objects.filter(article=gone).exists()
     assert not Related.objects.filter(other=gone).exists()
     for a in rest:

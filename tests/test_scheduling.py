@@ -12,9 +12,12 @@ from django.test import TestCase
 from django.utils import timezone
 
 from tests.conftest import make_writer
-from tidings.articles.actions import clean_article_input, create_article, submit_article, withdraw_by
+from tidings.articles.actions import create_article
+from tidings.articles.input import clean_article_input
 from tidings.articles.models import Article
 from tidings.articles.scheduler import publish_due, seconds_to_next_minute
+from tidings.articles.transitions import retract as withdraw_by
+from tidings.articles.transitions import submit as submit_article
 from tidings.audit.models import Entry
 from tidings.creators.models import Creator
 
@@ -109,7 +112,7 @@ def test_an_article_withdrawn_before_its_time_is_not_published(creator: Creator)
 
 
 def test_a_deleted_scheduled_article_is_never_published(creator: Creator) -> None:
-    from tidings.articles.actions import delete_article
+    from tidings.articles.transitions import delete as delete_article
 
     real_now = timezone.now()
     article = scheduled(creator, real_now + dt.timedelta(minutes=5), now=real_now)

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from tests.conftest import channel, make_article
 from tests.pd_corpus import documents, paragraphs
-from tidings.articles.actions import save_article, withdraw_article
+from tidings.articles.actions import save_article
 from tidings.articles.derived import refresh_derived
 from tidings.articles.models import Article
+from tidings.articles.transitions import publish_due, withdraw
 from tidings.creators.models import Creator
 from tidings.search import service
 from tidings.search.index import rebuild
@@ -214,7 +215,7 @@ def test_an_edit_replaces_the_old_words(writer: Creator) -> None:
 def test_a_withdrawn_article_leaves_the_index(writer: Creator) -> None:
     a = publish(writer, "即将撤回的报道", "内容。")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        withdraw_article(a)
+        withdraw(a, None)
     assert found("撤回") == []
     assert not Entry.objects.filter(article_id=a.pk).exists()
 
@@ -223,7 +224,7 @@ def test_a_scheduled_article_is_found_only_from_its_time(writer: Creator) -> Non
     a = publish(writer, "明天发布的航天新闻", "火箭。", published_at=timezone.now() + dt.timedelta(hours=2))
     assert found("航天") == []
     Article.objects.filter(pk=a.pk).update(published_at=timezone.now() - dt.timedelta(minutes=1))
-    refresh_derived([a.pk])
+    publish_due(timezone.now())  # the worker's minute comes
     assert found("航天") == [a.pk]
 
 

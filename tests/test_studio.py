@@ -18,9 +18,11 @@ from tests.conftest import make_user, make_writer
 from tests.test_units import executable_parts
 from tidings.accounts.models import User
 from tidings.api.models import ApiToken, digest, new_secret
-from tidings.articles import actions
-from tidings.articles.actions import clean_article_input, create_article, submit_article
+from tidings.articles import rendering
+from tidings.articles.actions import create_article
+from tidings.articles.input import clean_article_input
 from tidings.articles.models import Article, Revision
+from tidings.articles.transitions import submit as submit_article
 from tidings.audit.models import Entry
 from tidings.creators.models import Creator
 
@@ -193,7 +195,9 @@ def test_every_state_change_of_an_article(author: Creator) -> None:
     assert a.status == "draft"
     submit_article(a, by, now + dt.timedelta(hours=1), now=now)
     assert a.status == "scheduled"
-    from tidings.articles.actions import WrongState, delete_article, withdraw_by
+    from tidings.articles.transitions import WrongState
+    from tidings.articles.transitions import delete as delete_article
+    from tidings.articles.transitions import retract as withdraw_by
 
     withdraw_by(a, by)
     assert (a.status, a.published_at) == ("draft", None)
@@ -207,11 +211,12 @@ def test_every_state_change_of_an_article(author: Creator) -> None:
         withdraw_by(a, by)
     submit_article(a, by)
     assert a.status == "published"
-    Article.objects.filter(pk=a.pk).update(status=Article.Status.REJECTED)  # an editor's decision
+    # An editor's decision, stored as transitions.reject stores it.
+    Article.objects.filter(pk=a.pk).update(status=Article.Status.REJECTED, taken_down_at=timezone.now())
     a.refresh_from_db()
     submit_article(a, by)
     assert a.status == "pending"  # a rejection is undone only by an editor: back to review
-    Article.objects.filter(pk=a.pk).update(status=Article.Status.PUBLISHED)  # (approved)
+    Article.objects.filter(pk=a.pk).update(status=Article.Status.PUBLISHED, taken_down_at=None)  # (approved)
     author.probation_left = 1
     author.save()
     withdraw_by(a, by)
@@ -305,7 +310,7 @@ def test_delete_is_soft_and_hides_it_from_everyone(studio: Client, author: Creat
 def test_the_live_preview_uses_the_articles_sanitiser(studio: Client) -> None:
     body = "## 标题\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(1)) [外链](https://example.com/)"
     html = studio.post("/studio/preview/", {"body_md": body}).json()["html"]
-    assert html == actions.render_body(body)
+    assert html == rendering.render_body(body)
     assert "<h2>标题</h2>" in html and executable_parts(html) == []
     assert '<a href="https://example.com/" rel="nofollow ugc noopener">外链</a>' in html
 

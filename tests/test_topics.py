@@ -12,8 +12,8 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from tests.conftest import make_article
-from tidings.articles.actions import withdraw_article
 from tidings.articles.models import Article
+from tidings.articles.transitions import withdraw
 from tidings.creators.models import Creator
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_topic_page_lists_the_articles_newest_first(client: Client, chips: lis
 
 def test_withdrawn_articles_leave_their_topics(client: Client, chips: list[Article]) -> None:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        withdraw_article(chips[0])
+        withdraw(chips[0], None)
     assert topic_titles(client.get(f"/t/{quote('集成电路')}/").content.decode()) == ["芯片观察1", "芯片观察2"]
 
 

@@ -22,7 +22,8 @@ from pydantic import Field, StrictBool, StrictInt, field_validator, model_valida
 
 from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError
 from tidings.api.tokens import user_for_token
-from tidings.articles import access, actions
+from tidings.articles import access, actions, rendering, transitions
+from tidings.articles import input as article_input
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
 from tidings.lib.images import MAX_BYTES, ImageRejected
@@ -199,12 +200,12 @@ def mine(a: Article) -> dict[str, Any]:
     }
 
 
-def _clean(payload: ArticleIn) -> actions.ArticleInput:
+def _clean(payload: ArticleIn) -> article_input.ArticleInput:
     raw = payload.dict()
     raw["references"] = [dict(r) for r in raw["references"]]
     try:
-        return actions.clean_article_input(raw)
-    except actions.ArticleInvalid as exc:
+        return article_input.clean_article_input(raw)
+    except article_input.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
 
 
@@ -212,10 +213,10 @@ def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | N
     if publish_at is not None and timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)  # a time without an offset is the site's local time
     try:
-        actions.submit_article(article, request.user, publish_at)
-    except actions.ArticleInvalid as exc:
+        transitions.submit(article, request.user, publish_at)
+    except article_input.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
-    except actions.WrongState as exc:
+    except transitions.WrongState as exc:
         raise HttpError(409, str(exc)) from exc
 
 
@@ -253,9 +254,9 @@ def update(request: HttpRequest, article_id: int, payload: ArticleIn) -> dict[st
     with transaction.atomic():
         try:
             actions.edit_article(article, request.user, data, version=payload.version)
-        except actions.StaleVersion as exc:
+        except article_input.StaleVersion as exc:
             raise HttpError(409, str(exc)) from exc
-        except actions.WrongState as exc:
+        except transitions.WrongState as exc:
             raise HttpError(409, str(exc)) from exc
         if payload.publish:
             _publish(article, request, payload.publish_at)
@@ -275,8 +276,8 @@ def publish(request: HttpRequest, article_id: int, payload: PublishIn) -> dict[s
 def withdraw(request: HttpRequest, article_id: int) -> dict[str, Any]:
     article = _own(request, article_id)
     try:
-        actions.withdraw_by(article, request.user)
-    except actions.WrongState as exc:
+        transitions.retract(article, request.user)
+    except transitions.WrongState as exc:
         raise HttpError(409, str(exc)) from exc
     return mine(article)
 
@@ -284,7 +285,7 @@ def withdraw(request: HttpRequest, article_id: int) -> dict[str, Any]:
 @_operation("delete", "/articles/{article_id}", response={204: None, **ERRORS}, summary="Delete (soft)")
 def delete(request: HttpRequest, article_id: int) -> Status[None]:
     article = _own(request, article_id)
-    actions.delete_article(article, request.user)
+    transitions.delete(article, request.user)
     return Status(204, None)
 
 
@@ -302,7 +303,7 @@ def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] 
     return Status(
         201,
         {
-            "url": actions.media_url(image.path),
+            "url": rendering.media_url(image.path),
             "width": image.width,
             "height": image.height,
             "markdown": actions.image_markdown(image, alt or (file.name or "").rsplit(".", 1)[0]),

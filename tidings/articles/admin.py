@@ -1,14 +1,14 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tidings.articles.actions import refresh_creator_counts, save_article, withdraw_article
-from tidings.articles.derived import refresh_derived
+from tidings.articles import transitions
+from tidings.articles.actions import save_article
 from tidings.articles.models import Article, Reference
-from tidings.lib.sitecache import invalidate_site
 
 
 class ReferenceInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -18,11 +18,31 @@ class ReferenceInline(admin.TabularInline):  # type: ignore[type-arg]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-PUBLIC_SOON = {Article.Status.PUBLISHED, Article.Status.SCHEDULED, Article.Status.PENDING}
+class ArticleAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A status chosen here is one of the transitions (tidings.articles.transitions): the form
+    refuses a change that the transition would refuse, so the editor sees why."""
+
+    request_user: Any = None  # set by ArticleAdmin.get_form
+
+    class Meta:
+        model = Article
+        exclude: list[str] = []  # every field the admin shows; ArticleAdmin says which are read-only
+
+    def clean_status(self) -> str:
+        target = self.cleaned_data["status"]
+        stored = Article.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        user = self.request_user
+        if stored is None:
+            if target not in (Article.Status.DRAFT, Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+                raise forms.ValidationError("新文章只能保存为草稿，或直接发布（将来的时间即定时发布）。")
+        elif problem := transitions.editor_change_problem(stored, target, user):
+            raise forms.ValidationError(problem)
+        return str(target)
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = ArticleAdminForm
     list_display = ("title", "creator", "channel", "status", "published_at", "original", "hot_score")
     list_filter = ("status", "channel", "original", "lang")
     search_fields = ("title", "creator__name", "creator__handle")
@@ -41,34 +61,46 @@ class ArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ("creator", "channel")
     actions = ["publish", "withdraw"]
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request_user": request.user})
+
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        # Through the action, so the body is rendered and sanitised and caches are invalidated.
-        # "Published" with a future date means scheduled: the worker publishes it at that minute.
-        if obj.status == Article.Status.PUBLISHED and obj.published_at and obj.published_at > timezone.now():
-            obj.status = Article.Status.SCHEDULED
-        if obj.deleted_at is not None and obj.status in PUBLIC_SOON:
-            obj.status = Article.Status.WITHDRAWN  # a deleted article stays out of sight; clear 删除时间 first
-        save_article(obj, publish=obj.status == Article.Status.PUBLISHED)
+        # The content goes through the action (rendered, sanitised, caches invalidated); a new
+        # status through its transition, which records it in the audit log. "Published" with a
+        # future date means scheduled: the worker publishes it at that minute.
+        target = obj.status
+        if target == Article.Status.PUBLISHED and obj.published_at and obj.published_at > timezone.now():
+            target = Article.Status.SCHEDULED
+        with transaction.atomic():
+            save_article(obj)  # content only: a new article is a draft, a stored one keeps its status
+            obj.refresh_from_db(fields=["status"])
+            if target != obj.status:
+                transitions.change_by_editor(obj, target, request.user)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         self.delete_queryset(request, Article.objects.filter(pk=obj.pk))
 
-    @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        # A hard delete leaves search rows and cached pages behind unless told (derived data has
-        # no foreign key to the article): refresh both, as every other write does.
-        rows = list(queryset.values_list("pk", "creator_id"))
-        queryset.delete()
-        refresh_creator_counts({creator for _, creator in rows})
-        refresh_derived(pk for pk, _ in rows)
-        transaction.on_commit(invalidate_site)
+        transitions.purge(queryset, request.user)
 
     @admin.action(description="发布 Publish selected articles")
     def publish(self, request: HttpRequest, queryset: Any) -> None:
-        for article in queryset.filter(deleted_at__isnull=True):
-            save_article(article, publish=True)
+        self._each(request, queryset, lambda a: transitions.publish(a, request.user))
 
     @admin.action(description="撤回 Withdraw selected articles")
     def withdraw(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, lambda a: transitions.withdraw(a, request.user, "管理后台撤回"))
+
+    def _each(self, request: HttpRequest, queryset: Any, change: Any) -> None:
+        done, refused = 0, []
         for article in queryset:
-            withdraw_article(article)
+            try:
+                change(article)
+                done += 1
+            except (transitions.WrongState, transitions.NotAllowed) as exc:
+                refused.append(f"《{article.title}》：{exc}")
+        if done:
+            self.message_user(request, f"已处理 {done} 篇。", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)

@@ -90,6 +90,13 @@ class Article(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Soft delete (studio 删除): hidden everywhere, 404 to everyone; the row and its history stay.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # An editor's take-down (withdrawn on reports or in the admin, rejected in review): while set,
+    # the creator's publishing goes to review. Set and cleared only by tidings.articles.transitions.
+    taken_down_at = models.DateTimeField("编辑下线时间", null=True, blank=True, editable=False)
+    taken_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    taken_down_reason = models.TextField("下线理由", blank=True, editable=False)
     # Bumped by every studio/API save; a save that names an older version is refused (409), so an
     # autosave from a stale tab never overwrites newer text.
     version = models.PositiveIntegerField(default=1, editable=False)

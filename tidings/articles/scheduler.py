@@ -14,38 +14,19 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.utils import timezone
 
-from tidings import audit
-from tidings.articles.actions import save_article
+from tidings.articles import transitions
 from tidings.articles.models import Article
 
 log = logging.getLogger(__name__)
 
 
 def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:
-    """Publish what is due at `now`; returns each article published here and how late it was."""
-    done: list[tuple[Article, dt.timedelta]] = []
-    due = list(Article.objects.scheduled_due(now).order_by("published_at", "pk").values_list("pk", "published_at"))
-    for pk, at in due:
-        assert at is not None  # scheduled_due filters on published_at <= now
-        with transaction.atomic():
-            claimed = Article.objects.scheduled_due(now).filter(pk=pk).update(status=Article.Status.PUBLISHED)
-            if not claimed:
-                continue  # another worker got there first, or the creator withdrew it meanwhile
-            article = Article.objects.select_related("creator", "channel").get(pk=pk)
-            save_article(article)  # renders, scores, recounts, refresh_derived, invalidates caches
-            late = max(dt.timedelta(0), now - at)
-            audit.record(
-                None,
-                "article.publish_scheduled",
-                article,
-                scheduled_for=at.isoformat(),
-                published=now.isoformat(),
-                late_seconds=int(late.total_seconds()),
-            )
-        done.append((article, late))
+    """Publish what is due at `now` (transitions.publish_due); returns each article published here
+    and how late it was, and warns when something ran late."""
+    done = transitions.publish_due(now)
     overdue = [late for _, late in done if late >= dt.timedelta(minutes=2)]
     if overdue:
         log.warning("published %d scheduled articles late (up to %s): was the worker down?", len(overdue), max(overdue))

@@ -32,10 +32,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tidings.accounts.models import User
-from tidings.articles.actions import media_url, refresh_creator_counts, resolved
 from tidings.articles.derived import refresh_derived
 from tidings.articles.models import Article, Image, Reference
 from tidings.articles.ranking import engagement, hot_score
+from tidings.articles.rendering import media_url, resolved
+from tidings.articles.transitions import bulk_publish, refresh_creator_counts
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import words
@@ -370,7 +371,6 @@ class _Run:
                     tags=draft.tags,
                     lang=lang,
                     original=original,
-                    status=Article.Status.PUBLISHED,
                     published_at=published_at,
                     created_at=published_at - dt.timedelta(minutes=rng.randint(5, 600)),
                     updated_at=published_at,
@@ -394,7 +394,7 @@ class _Run:
                 ]
             )
         self.report(n, n, "articles")
-        Article.objects.bulk_create(made, batch_size=100)
+        bulk_publish(made, batch_size=100)
         refs = []
         for article, references in zip(made, cited, strict=True):
             for ref in references:

@@ -58,23 +58,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination
 
+from tidings.articles import transitions
 from tidings.articles.actions import save_article
-from tidings.articles.models import Article, Image, Reference
+from tidings.articles.input import ReferenceInput, check_reference, write_references
+from tidings.articles.models import Article, Image
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib.cjk import HAN, detect_lang, url_slug
+from tidings.lib.dates import ISO_HINT_EN as ISO_HINT
+from tidings.lib.dates import BadDate, parse_when
 from tidings.lib.images import MAX_BYTES, ImageRejected, ProcessedImage, discard, process_image
-from tidings.lib.markup import plain_text
+from tidings.lib.markup import article_markdown, plain_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 COVER_WIDTH = 960  # the cover shows in lists and link previews; the 1600 px variant is for bodies
@@ -88,8 +90,6 @@ DESTINATION_START = re.compile(r"\]\(|^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:", re.MULTIL
 VARIANT_NAME = re.compile(r"^([0-9a-f]{20})-\d+\.jpg$")  # how tidings.lib.images names JPEG variants
 HTML_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
-ISO_HINT = "expected ISO 8601, e.g. 2024-05-01, 2024-05-01 08:30 or 2024-05-01T08:30:00+08:00"
-
 
 class ImportRejectedError(ValueError):
     """A file broke a rule of the import format; `reasons` say which, for the file's author."""
@@ -97,14 +97,6 @@ class ImportRejectedError(ValueError):
     def __init__(self, reasons: str | list[str]) -> None:
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
         super().__init__("; ".join(self.reasons))
-
-
-@dataclass(frozen=True)
-class ReferenceData:
-    title: str
-    source: str = ""
-    url: str = ""
-    published_at: dt.datetime | None = None
 
 
 @dataclass
@@ -120,7 +112,7 @@ class FrontMatter:
     summary: str = ""
     cover: str | None = None
     original: bool = False
-    references: list[ReferenceData] = field(default_factory=list)
+    references: list[ReferenceInput] = field(default_factory=list)
     slug: str | None = None
     draft: bool = False
     lang: str | None = None
@@ -191,24 +183,15 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 def parse_date(value: object, what: str = "date") -> dt.datetime:
-    """An ISO 8601 date or date-time (string, or as YAML already parsed it) as an aware UTC time.
-
-    Without a zone it is the site's zone (settings.TIME_ZONE); a bare date means 00:00 there.
-    """
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime.combine(value, dt.time())
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ImportRejectedError(f"{what} {value!r} is not a date: {ISO_HINT}") from None
-    else:
+    """An ISO 8601 date or date-time (string, or as YAML already parsed it) as an aware UTC time,
+    by the site's one date parser (tidings.lib.dates: no zone = the site's zone, years 1900–9998)."""
+    try:
+        moment = parse_when(value)
+    except BadDate as exc:
+        raise ImportRejectedError(f"{what} {exc.en}") from None
+    if moment is None:
         raise ImportRejectedError(f"{what} must be a date, not {_kind(value)}: {ISO_HINT}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return moment.astimezone(dt.UTC)
+    return moment
 
 
 def check_front_matter(data: Mapping[str, Any]) -> FrontMatter:
@@ -314,34 +297,16 @@ def _checked(data: Mapping[str, Any]) -> tuple[FrontMatter, list[str]]:
     return front, errors
 
 
-def _reference(ref: object, where: str) -> ReferenceData:
-    if not isinstance(ref, dict):
-        raise ImportRejectedError(f"{where} must be a mapping with a title, not {_kind(ref)}")
-    errors: list[str] = []
-    values: dict[str, str] = {}
-    for key, limit in (("title", 300), ("source", 200), ("url", 500)):
-        value = ref.get(key)
-        if value is None:
-            values[key] = ""
-        elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            errors.append(f"{where}.{key} must be text, not {_kind(value)}")
-        elif len(clean := plain_text(str(value))) > limit:
-            errors.append(f"{where}.{key} is {len(clean)} characters long; the limit is {limit}")
-        else:
-            values[key] = clean
-    if not values.get("title") and not any(e.startswith(f"{where}.title") for e in errors):
-        errors.append(f"{where} has no title")
-    if values.get("url") and not re.match(r"^https?://", values["url"]):
-        errors.append(f"{where}.url must start with http:// or https://")
-    published_at = None
-    if ref.get("date") is not None:
-        try:
-            published_at = parse_date(ref["date"], f"{where}.date")
-        except ImportRejectedError as exc:
-            errors.extend(exc.reasons)
-    if errors:
-        raise ImportRejectedError(errors)
-    return ReferenceData(values["title"], values["source"], values["url"], published_at)
+def _reference(ref: object, where: str) -> ReferenceInput:
+    """One reference, by the rules the studio and the API use (tidings.articles.input)."""
+    checked, problems = check_reference(ref)
+    if problems:
+        raise ImportRejectedError(
+            [f"{where}.{p.en}" if p.field and p.en.startswith(p.field) else f"{where} {p.en}" for p in problems]
+        )
+    if checked is None:
+        raise ImportRejectedError(f"{where} has no title")
+    return checked
 
 
 def _kind(value: object) -> str:
@@ -350,11 +315,6 @@ def _kind(value: object) -> str:
 
 
 # Markdown images ----------------------------------------------------------------------------
-
-
-def _markdown() -> MarkdownIt:
-    # The same syntax as tidings.lib.markup renders, so images in tables are found too.
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 @dataclass
@@ -366,7 +326,7 @@ class BodyScan:
 
 
 def scan_body(body: str) -> BodyScan:
-    tokens = _markdown().parse(body)
+    tokens = article_markdown().parse(body)
     sources: list[str] = []
     prose: list[str] = []
     code: list[tuple[int, int]] = []
@@ -395,7 +355,7 @@ def rewrite_image_sources(body: str, replace: Callable[[str], str | None]) -> st
     new destination, or None to keep it. A link with the same destination as an image changes
     with it (it points at the same file). Destinations in code blocks are left alone.
     """
-    md = _markdown()
+    md = article_markdown()
     scan = scan_body(body)
     sources = set(scan.image_sources)
     if not sources:
@@ -609,29 +569,27 @@ class MarkdownImporter:
         article.lang = front.lang or detect_lang(f"{front.title} {scan.prose}")
         article.cover = _cover_variant(rows[by_src[front.cover]]) if front.cover and front.cover in by_src else ""
 
+        kept = {Article.Status.WITHDRAWN, Article.Status.REJECTED, Article.Status.PENDING}
         if front.draft:
-            article.status = Article.Status.DRAFT
             article.published_at = None
             save_article(article)
-        elif article.status in (Article.Status.WITHDRAWN, Article.Status.REJECTED):
-            # An editor's decision outlives a re-import: the text updates, the status stays.
+            if article.status != Article.Status.DRAFT:
+                transitions.to_draft(article, None, "imported as a draft")
+        elif article.pk is not None and (article.taken_down_at is not None or article.status in kept):
+            # An editor's decision (or one still to be made) outlives a re-import: the text
+            # updates, the status stays.
             article.published_at = front.published_at or article.published_at
             save_article(article)
-        elif front.published_at is not None and front.published_at > now:
-            # A future date schedules it: `tidings worker` publishes it then (articles.scheduler).
-            article.status = Article.Status.SCHEDULED
-            article.published_at = front.published_at
-            save_article(article)
         else:
-            save_article(article, publish=True, publish_at=front.published_at)
-
-        article.references.all().delete()
-        Reference.objects.bulk_create(
-            Reference(
-                article=article, title=r.title, source=r.source, url=r.url, published_at=r.published_at, position=i
-            )
-            for i, r in enumerate(front.references)
-        )
+            # A future date schedules it: `tidings worker` publishes it then (articles.scheduler).
+            when = front.published_at or article.published_at or now
+            unchanged = article.pk is not None and article.published_at == when
+            article.published_at = when
+            save_article(article)
+            target = Article.Status.SCHEDULED if when > now else Article.Status.PUBLISHED
+            if not (unchanged and article.status == target):
+                transitions.publish(article, None, when, "imported")
+        write_references(article, front.references)
         Image.objects.filter(pk__in=[r.pk for r in rows.values()], article__isnull=True).update(article=article)
         return Imported(article, created)
 

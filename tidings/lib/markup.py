@@ -134,10 +134,27 @@ def render_picture(alt: str, image: ResolvedImage, title: str = "") -> str:
     return "".join(parts)
 
 
+def article_markdown() -> MarkdownIt:
+    """The one markdown-it set-up for article bodies (rendering here, the importer's and the
+    studio's scans): CommonMark with raw HTML (sanitised afterwards), tables and strikethrough."""
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
+        ["table", "strikethrough"]
+    )
+
+
+def image_sources(body_md: str) -> list[str]:
+    """Every Markdown image's src in the body, in order (tables and lists included)."""
+    found: list[str] = []
+    for token in article_markdown().parse(body_md):
+        for child in token.children or []:
+            if child.type == "image":
+                found.append(str(child.attrGet("src") or ""))
+    return found
+
+
 def render_markdown(text: str, resolve_image: ImageResolver | None = None) -> str:
     """Render article Markdown to sanitised HTML."""
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
-    md.enable("strikethrough")
+    md = article_markdown()
     renderer: Any = md.renderer
     figures: set[int] = set()
 

@@ -8,18 +8,18 @@ Views, the admin and tests call these; nothing else changes these objects' state
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tidings import audit
 from tidings.accounts.models import User
-from tidings.articles.actions import save_article, withdraw_article
-from tidings.articles.derived import refresh_derived
+from tidings.articles import transitions
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
@@ -208,53 +208,34 @@ def reject_application(app: Application, by: User, reason: str) -> Application:
 # Articles in review (status PENDING: a creator on probation, or sent to review by the studio)
 
 
-def _lock_article(article: Article, status: str) -> Article:
-    locked = Article.objects.select_for_update().select_related("creator").get(pk=article.pk)
-    if locked.status != status:
-        raise ModerationError("这篇文章的状态已经变了，请刷新审核队列。")
-    return locked
+@contextmanager
+def _in_review() -> Iterator[None]:
+    """The transitions' refusals, said as the queue says them."""
+    try:
+        yield
+    except (transitions.WrongState, transitions.NotAllowed) as exc:
+        raise ModerationError(str(exc)) from exc
 
 
 @transaction.atomic
 def approve_article(article: Article, by: User, reason: str = "", *, version: int | None = None) -> Article:
     """Publish an article in review, or schedule it when the creator chose a time still ahead;
-    one fewer article of the creator's probation (never below zero).
-
-    `version` is the version the editor read (the review page sends it): if the creator has
-    saved new text since, nothing is approved — an editor approves only text they have seen."""
+    one fewer article of the creator's probation (never below zero); see transitions.approve."""
     if not access.can_decide_article(by, article):
         raise _deny()
-    article = _lock_article(article, Article.Status.PENDING)
-    if version is not None and version != article.version:
-        raise ModerationError("作者在你审阅期间修改了这篇文章，请重新阅读后再决定。")
-    now = timezone.now()
-    if article.published_at is not None and article.published_at > now:
-        article.status = Article.Status.SCHEDULED
-        save_article(article)
-    else:
-        save_article(article, publish=True, publish_at=now)
-    Creator.objects.filter(pk=article.creator_id, probation_left__gt=0).update(probation_left=F("probation_left") - 1)
-    audit.record(
-        by, "article.approve", article, plain_text(reason or "")[:2000],
-        status=article.status, published_at=article.published_at.isoformat() if article.published_at else None,
-    )  # fmt: skip
-    return article
+    with _in_review():
+        return transitions.approve(article, by, plain_text(reason or "")[:2000], version=version)
 
 
 @transaction.atomic
 def reject_article(article: Article, by: User, reason: str) -> Article:
-    """Send an article in review back to its creator with a reason; it stays private."""
+    """Send an article in review back to its creator with a reason; it stays private, and comes
+    back to review when resubmitted."""
     if not access.can_decide_article(by, article):
         raise _deny()
     text = _required_reason(reason, "退回文章")
-    article = _lock_article(article, Article.Status.PENDING)
-    article.status = Article.Status.REJECTED
-    article.updated_at = timezone.now()
-    article.save(update_fields=["status", "updated_at"])
-    refresh_derived([article.pk])
-    audit.record(by, "article.reject", article, text)
-    transaction.on_commit(invalidate_site)
-    return article
+    with _in_review():
+        return transitions.reject(article, by, text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,8 +287,8 @@ def withdraw_reported_article(article: Article, by: User, reason: str) -> Articl
     if not access.can_decide_article(by, article):
         raise _deny()
     text = _required_reason(reason, "撤回文章")
-    article = _lock_article(article, Article.Status.PUBLISHED)
+    if article.status != Article.Status.PUBLISHED:
+        raise ModerationError("这篇文章的状态已经变了，请刷新审核队列。")
     ids = _close_reports(article, by, Report.Status.WITHDRAWN, text)
-    withdraw_article(article)
-    audit.record(by, "article.withdraw", article, text, report_ids=ids)
-    return article
+    with _in_review():
+        return transitions.withdraw(article, by, text, report_ids=ids)

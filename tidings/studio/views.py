@@ -24,10 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tidings.api.models import ApiToken
 from tidings.api.tokens import create_token, revoke_token
-from tidings.articles import access, actions
+from tidings.articles import access, actions, rendering, transitions
+from tidings.articles import input as article_input
 from tidings.articles.models import Article, Revision
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
+from tidings.lib.dates import parse_when
 from tidings.lib.images import MAX_BYTES, ImageRejected
 from tidings.lib.timefmt import local_datetime
 from tidings.moderation.notices import notices_for
@@ -121,7 +123,7 @@ def _form_ctx(
     message: str = "",
     publish_at: str = "",
 ) -> dict[str, Any]:
-    preview_html = actions.render_body(str(raw.get("body_md", "")))
+    preview_html = rendering.render_body(str(raw.get("body_md", "")))
     return {
         "article": article,
         "raw": raw,
@@ -161,7 +163,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _parse_publish_at(value: str) -> dt.datetime | None:
-    return actions.parse_when(value) if value.strip() else None
+    return parse_when(value) if value.strip() else None
 
 
 def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
@@ -195,8 +197,8 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
             ).lstrip()
             notes.append("uploaded")
     try:
-        data = actions.clean_article_input(raw)
-    except actions.ArticleInvalid as exc:
+        data = article_input.clean_article_input(raw)
+    except article_input.ArticleInvalid as exc:
         errors.update(exc.errors)
         return again(400, "没有保存：请按提示修改。")
     version = _int(request.POST.get("version"))
@@ -206,9 +208,9 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
                 article = actions.create_article(_creator(request), request.user, data)
             else:
                 article = actions.edit_article(article, request.user, data, version=version)
-    except actions.StaleVersion as exc:
+    except article_input.StaleVersion as exc:
         return again(409, str(exc))
-    except actions.WrongState as exc:
+    except transitions.WrongState as exc:
         return again(409, str(exc))
     if errors:  # the text is saved, an upload was not
         return again(400, "文字已保存，但有文件没有上传成功：请看下面的说明。")
@@ -224,11 +226,11 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
                 errors["publish_at"] = "请选择一个将来的发布时间（例如明天 09:00）。"
                 return again(400, "文字已保存，但没有定时：请选择发布时间。")
         try:
-            actions.submit_article(article, request.user, when)
-        except actions.ArticleInvalid as exc:
+            transitions.submit(article, request.user, when)
+        except article_input.ArticleInvalid as exc:
             errors.update(exc.errors)
             return again(400, "文字已保存，但还不能发布：请按提示补充。")
-        except actions.WrongState as exc:
+        except transitions.WrongState as exc:
             return again(409, f"文字已保存。{exc}")
         done = {"pending": "pending", "scheduled": "scheduled"}.get(article.status, "published")
     return HttpResponseRedirect(f"/studio/a/{article.pk}/?done={done}")
@@ -259,8 +261,8 @@ def autosave(request: HttpRequest) -> JsonResponse:
     raw = raw_from_post(request.POST)
     pk = _int(request.POST.get("article"))
     try:
-        data = actions.clean_article_input(raw)
-    except actions.ArticleInvalid as exc:
+        data = article_input.clean_article_input(raw)
+    except article_input.ArticleInvalid as exc:
         return JsonResponse({"error": "没有自动保存：请按提示修改。", "errors": exc.errors}, status=400)
     try:
         with transaction.atomic():
@@ -273,7 +275,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
                 article = actions.edit_article(
                     article, request.user, data, version=_int(request.POST.get("version")), autosave=True
                 )
-    except actions.StaleVersion as exc:
+    except article_input.StaleVersion as exc:
         return JsonResponse({"error": str(exc), "version": exc.current}, status=409)
     return JsonResponse(
         {
@@ -290,9 +292,9 @@ def autosave(request: HttpRequest) -> JsonResponse:
 def preview(request: HttpRequest) -> JsonResponse:
     """The live preview: the body as readers will see it, by the same renderer and sanitiser."""
     body = request.POST.get("body_md", "")
-    if len(body) > actions.MAX_BODY:
-        return JsonResponse({"error": f"正文最多 {actions.MAX_BODY} 个字符。"}, status=400)
-    return JsonResponse({"html": actions.render_body(body)})
+    if len(body) > article_input.MAX_BODY:
+        return JsonResponse({"error": f"正文最多 {article_input.MAX_BODY} 个字符。"}, status=400)
+    return JsonResponse({"html": rendering.render_body(body)})
 
 
 @require_POST
@@ -309,7 +311,7 @@ def upload(request: HttpRequest) -> JsonResponse:
     alt = request.POST.get("alt", "") or (file.name or "").rsplit(".", 1)[0]
     return JsonResponse(
         {
-            "url": actions.media_url(image.path),
+            "url": rendering.media_url(image.path),
             "path": image.path,
             "width": image.width,
             "height": image.height,
@@ -334,8 +336,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     article = access.get_article_for_editing(request.user, pk)
     was = article.status
     try:
-        actions.withdraw_by(article, request.user)
-    except actions.WrongState as exc:
+        transitions.retract(article, request.user)
+    except transitions.WrongState as exc:
         ctx = _form_ctx(request, article, raw_from_article(article), message=str(exc))
         return render(request, "studio/edit.html", ctx, status=409)
     done = "withdrawn" if was == Article.Status.PUBLISHED else "unscheduled"
@@ -348,7 +350,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     article = access.get_article_for_editing(request.user, pk)
     if request.method == "GET":
         return render(request, "studio/delete.html", {"article": article})
-    actions.delete_article(article, request.user)
+    transitions.delete(article, request.user)
     return HttpResponseRedirect("/studio/?done=deleted")
 
 
@@ -383,7 +385,7 @@ def _ref_text(refs: list[dict[str, Any]]) -> str:
 def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Compare a revision with the article as it is now."""
     article, rev = access.get_revision_for_editing(request.user, pk, number)
-    current = actions._snapshot_references(article)
+    current = article_input.snapshot_references(article)
     fields = [
         ("标题", rev.title, article.title),
         ("摘要", rev.summary, article.summary),
