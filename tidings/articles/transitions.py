@@ -351,14 +351,17 @@ def unschedule(article: Article, by: Any) -> Article:
 
 @transaction.atomic
 def retract(article: Article, by: Any) -> Article:
-    """The studio's and the API's 撤回 button: withdraw a public article, unschedule the rest."""
+    """The studio's and the API's 撤回 button, the creator's: withdraw a public article, take back
+    a scheduled time or a submission."""
     lock(article)
+    if article.deleted_at is not None:
+        raise WrongState("这篇文章已删除。")
+    if actor_of(article, by, "unschedule") != Actor.OWNER:
+        raise NotAllowed("只有作者可以撤回自己的文章。")
     if article.status == S.PUBLISHED:
         return withdraw(article, by)
     if article.status in (S.SCHEDULED, S.PENDING):
         return unschedule(article, by)
-    if article.deleted_at is not None:
-        raise WrongState("这篇文章已删除。")
     raise WrongState(_REFUSALS["withdraw"](article))
 
 
