@@ -104,6 +104,11 @@ NEW_VISITORS_PER_HOUR = int(env_str("TIDINGS_NEW_VISITORS_PER_HOUR", "20"))
 DATA_DIR = Path(env_str("TIDINGS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"
+# Images decoded at once per process (tidings.lib.images), and how long an upload waits for a
+# free slot before it is answered 503; unused uploads are deleted after the grace period.
+IMAGE_CONCURRENCY = int(env_str("TIDINGS_IMAGE_CONCURRENCY", "2"))
+IMAGE_WAIT_SECONDS = float(env_str("TIDINGS_IMAGE_WAIT_SECONDS", "15"))
+MEDIA_GRACE_HOURS = float(env_str("TIDINGS_MEDIA_GRACE_HOURS", "24"))
 
 
 def secret_key(data_dir: Path) -> str:

@@ -58,10 +58,12 @@ def seconds_to_next_minute(now: dt.datetime) -> float:
 
 def housekeeping() -> None:
     """The worker's other minutely chores, so that no site needs cron: expired read claims
-    (the database's read dedupe, used without Redis) are deleted."""
+    (the database's read dedupe, used without Redis) are deleted, and once an hour unused media."""
     from tidings.engagement.actions import prune_view_windows
+    from tidings.web.media_gc import collect_if_due
 
     prune_view_windows()
+    collect_if_due()  # hourly: uploads nothing uses, after TIDINGS_MEDIA_GRACE_HOURS
 
 
 def run_forever(stop: threading.Event, report: bool = True) -> None:
