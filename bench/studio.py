@@ -38,7 +38,8 @@ def main() -> None:
     from PIL import Image as PILImage
 
     from tidings.accounts.models import User
-    from tidings.articles.actions import add_image, clean_article_input, create_article, render_body, submit_article
+    from tidings.articles.actions import clean_article_input, create_article, render_body, submit_article
+    from tidings.articles.images import add_image
     from tidings.articles.models import Article
     from tidings.articles.scheduler import publish_due
     from tidings.creators.models import Creator

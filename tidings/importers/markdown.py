@@ -44,7 +44,7 @@ per content hash) and its path is rewritten to MEDIA_URL + Image.path, so the pa
 responsive <picture>. Bytes already in the library (the same file, or one of our own variant
 files as `tidings export` copies them) reuse their Image instead of being encoded again. HTML
 `<img>` tags with local paths are refused (they would not render). The image rules of
-tidings.lib.images apply (JPEG, PNG, WebP or GIF; at most 20 MB and 40 megapixels).
+tidings.lib.images apply (JPEG, PNG, WebP or GIF; at most 20 MB, 40 megapixels, 16,000 px a side, 20:1).
 """
 
 from __future__ import annotations
