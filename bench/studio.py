@@ -38,7 +38,8 @@ def main() -> None:
     from PIL import Image as PILImage
 
     from tidings.accounts.models import User
-    from tidings.articles.actions import add_image, create_article
+    from tidings.articles.actions import create_article
+    from tidings.articles.images import add_image
     from tidings.articles.input import clean_article_input
     from tidings.articles.models import Article
     from tidings.articles.rendering import render_body

@@ -216,6 +216,7 @@ def test_body_images_are_responsive_with_alt_text(client: Client, writer: Creato
     buf = io.BytesIO()
     PILImage.new("RGB", (1200, 800), (30, 90, 160)).save(buf, "JPEG")
     p = process_image(buf.getvalue(), name="harbour.jpg")
+    p.save()
     img = Image.objects.create(sha256=p.sha256, path=p.path, width=p.width, height=p.height, variants=p.variants)
     a = make_article(writer, "港口清晨", body=f'开头。\n\n![清晨的港口](/media/{img.path} "港口一景")\n\n结尾。')
     html = client.get(a.get_absolute_url()).content.decode()

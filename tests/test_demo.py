@@ -27,6 +27,7 @@ from tidings.demo import generator
 from tidings.demo.generator import READER_PREFIX, Summary, generate
 from tidings.demo.text import MAX_BODY_CHARS, MIN_CJK, Picture, cjk_count, write_article
 from tidings.demo.words import TOPICS
+from tidings.lib.images import ProcessedImage
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 SPEC_SLUGS = [
@@ -241,13 +242,12 @@ def test_the_command_prints_progress_and_a_summary(demo: Demo, settings) -> None
 @pytest.mark.django_db
 def test_a_failure_leaves_no_rows_and_no_new_files(demo: Demo, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = demo.media
-    written: list[Path] = []
+    processed: list[ProcessedImage] = []
     real = generator.process_image
 
     def spy(data: bytes, *, name: str = "image"):  # type: ignore[no-untyped-def]
-        processed = real(data, name=name)
-        written.extend(processed.written)
-        return processed
+        processed.append(real(data, name=name))
+        return processed[-1]
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
@@ -256,6 +256,7 @@ def test_a_failure_leaves_no_rows_and_no_new_files(demo: Demo, settings, monkeyp
     monkeypatch.setattr(Reference.objects, "bulk_create", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         generate(articles=5, creators=2, seed=99, now=NOW)
+    written = [path for p in processed for path in p.written]
     assert written, "the new creators' avatars were written first"
     assert not any(p.exists() for p in written)
     assert Article.objects.count() == 40 and Creator.objects.count() == 6

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,16 +221,35 @@ def test_a_bad_avatar_upload_is_explained_and_keeps_the_rest_of_the_form(client:
     assert not Application.objects.exists()
 
 
-def test_a_good_avatar_is_kept_when_another_field_fails_and_used_on_resubmit(client: Client, reader: User) -> None:
+def test_a_good_avatar_is_not_written_while_another_field_fails_and_is_asked_for_again(
+    client: Client, reader: User, settings: Any
+) -> None:
     client.force_login(reader)
     picture = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
     response = client.post("/join/", {**form_data(handle="x"), "avatar": picture})
     assert response.status_code == 400
-    token = re.search(r'name="avatar_token" value="([^"]+)"', response.content.decode())
+    assert "头像没有保存：请改正上面的问题后重新选择这张图片" in response.content.decode()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    picture.seek(0)
+    assert client.post("/join/", {**form_data(), "avatar": picture}).status_code == 302
+    app = Application.objects.get(user=reader)
+    assert app.avatar.startswith("img/") and app.avatar.endswith("-300.jpg")
+    # Only the file the application names is written, not the other variants.
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == [Path(settings.MEDIA_ROOT) / app.avatar]
+
+
+def test_a_rejected_applications_avatar_is_carried_by_a_signed_token_only(client: Client, reader: User) -> None:
+    client.force_login(reader)
+    picture = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
+    assert client.post("/join/", {**form_data(), "avatar": picture}).status_code == 302
+    app = Application.objects.get(user=reader)
+    app.status = Application.Status.REJECTED
+    app.save()
+    page = client.get("/join/").content.decode()
+    token = re.search(r'name="avatar_token" value="([^"]+)"', page)
     assert token is not None
     assert client.post("/join/", {**form_data(), "avatar_token": token.group(1)}).status_code == 302
-    app = Application.objects.get(user=reader)
-    assert app.avatar.startswith("img/") and app.avatar.endswith(".jpg")
+    assert Application.objects.filter(user=reader).latest("pk").avatar == app.avatar
     # A forged token is ignored, never trusted as a path.
     other = make_user("other")
     client.force_login(other)

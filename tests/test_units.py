@@ -119,6 +119,7 @@ def jpeg_with_exif(size: tuple[int, int] = (1200, 800)) -> bytes:
 
 def test_images_are_reencoded_without_exif_and_upright(settings, tmp_path: Path) -> None:
     out = process_image(jpeg_with_exif(), name="photo.jpg")
+    out.save()
     assert [v["w"] for v in out.variants] == [480, 800]  # rotated: 800 wide, 1200 high
     assert (out.width, out.height) == (800, 1200)
     for v in out.variants:

@@ -86,6 +86,8 @@ def database_from_url(url: str, data_dir: Path) -> dict[str, object]:
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
+    # SQLite creates the file, not its folder: a fresh data dir (TIDINGS_DATA_DIR) must exist.
+    path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
@@ -117,6 +119,11 @@ NEW_VISITORS_PER_HOUR = env_int("TIDINGS_NEW_VISITORS_PER_HOUR", 20)
 DATA_DIR = Path(env_str("TIDINGS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"
+# Images decoded at once per process (tidings.lib.images), and how long an upload waits for a
+# free slot before it is answered 503; unused uploads are deleted after the grace period.
+IMAGE_CONCURRENCY = int(env_str("TIDINGS_IMAGE_CONCURRENCY", "2"))
+IMAGE_WAIT_SECONDS = float(env_str("TIDINGS_IMAGE_WAIT_SECONDS", "15"))
+MEDIA_GRACE_HOURS = float(env_str("TIDINGS_MEDIA_GRACE_HOURS", "24"))
 
 
 def secret_key(data_dir: Path) -> str:

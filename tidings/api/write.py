@@ -22,11 +22,11 @@ from pydantic import Field, StrictBool, StrictInt, field_validator, model_valida
 
 from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError
 from tidings.api.tokens import user_for_token
-from tidings.articles import access, actions, rendering, transitions
+from tidings.articles import access, actions, images, transitions
 from tidings.articles import input as article_input
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
-from tidings.lib.images import MAX_BYTES, ImageRejected
+from tidings.lib.images import ImageRejected
 
 
 class BearerToken(HttpBearer):
@@ -289,23 +289,19 @@ def delete(request: HttpRequest, article_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@_operation("post", "/images", response={201: ImageOut, **ERRORS}, summary="Upload an image (multipart field `file`)")
+@_operation(
+    "post",
+    "/images",
+    response={201: ImageOut, 503: Error, **ERRORS},
+    summary="Upload an image (multipart field `file`)",
+)
 def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] = "") -> Status[dict[str, Any]]:
+    """400 names what is wrong with the file; 503 when this server is busy with other images."""
     _writer(request)
-    if file.size is not None and file.size > MAX_BYTES:
-        raise Invalid(
-            {"file": f"{file.name}: file is {file.size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB."}
-        )
     try:
-        image = actions.add_image(file.read(), name=file.name or "image", by=request.user)
+        image = images.add_upload(file, by=request.user)
     except ImageRejected as exc:
-        raise Invalid({"file": actions.image_error_message(exc)}) from exc
-    return Status(
-        201,
-        {
-            "url": rendering.media_url(image.path),
-            "width": image.width,
-            "height": image.height,
-            "markdown": actions.image_markdown(image, alt or (file.name or "").rsplit(".", 1)[0]),
-        },
-    )
+        if exc.status == 503:
+            raise HttpError(503, images.image_error_message(exc)) from exc
+        raise Invalid({"file": images.image_error_message(exc)}) from exc
+    return Status(201, images.upload_reply(image, alt or (file.name or "").rsplit(".", 1)[0]))

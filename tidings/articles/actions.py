@@ -1,5 +1,5 @@
-"""Writes to an article's text: create, edit (with revisions and stale-version checks), restore,
-images. Status changes are not here: they go through tidings.articles.transitions, the one door.
+"""Writes to an article's text: create, edit (with revisions and stale-version checks), restore
+(images: tidings.articles.images). Status changes are not here: they go through tidings.articles.transitions, the one door.
 
 Input is checked and the body rendered by tidings.articles.input before these run, so that the
 transactions they open hold the database's write lock only for the writes themselves.
@@ -7,11 +7,8 @@ transactions they open hold the database's write lock only for the writes themse
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from tidings import audit
@@ -24,14 +21,12 @@ from tidings.articles.input import (
     snapshot_references,
     write_references,
 )
-from tidings.articles.models import Article, Image, Revision
-from tidings.articles.rendering import media_url, render_body
+from tidings.articles.models import Article, Revision
+from tidings.articles.rendering import render_body
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib.cjk import detect_lang, url_slug
 from tidings.lib.dates import parse_when
-from tidings.lib.images import discard, process_image
-from tidings.lib.markup import plain_text
 
 
 def save_article(article: Article, body_html: str | None = None) -> Article:
@@ -162,51 +157,3 @@ def restore_revision(article: Article, revision: Revision, by: Any) -> Article:
         save_revision(article, by, note=f"恢复自第 {revision.number} 版")
         audit.record(by, "article.restore_revision", article, revision=revision.number)
     return article
-
-
-def add_image(data: bytes, *, name: str, by: Any, article: Article | None = None) -> Image:
-    """Re-encode an upload into the media library (or reuse identical bytes); ImageRejected says why
-    not. Files are written first and removed again if the database write fails."""
-    existing = Image.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
-    if existing is not None and (Path(settings.MEDIA_ROOT) / existing.path).exists():
-        return existing
-    processed = process_image(data, name=name)
-    try:
-        with transaction.atomic():
-            image, _ = Image.objects.update_or_create(
-                sha256=processed.sha256,
-                defaults={
-                    "path": processed.path,
-                    "width": processed.width,
-                    "height": processed.height,
-                    "variants": processed.variants,
-                    "article": article,
-                },
-            )
-    except Exception:
-        discard(processed.written)
-        raise
-    return image
-
-
-def image_markdown(image: Image, alt: str = "") -> str:
-    alt = plain_text(alt).replace("[", "").replace("]", "") or "图片"
-    return f"![{alt}]({media_url(image.path)})"
-
-
-_IMAGE_REASONS = [
-    ("too many pixels", "图片像素太多（可能是“解压炸弹”）"),
-    ("megapixels", "图片像素太多"),
-    ("limit is", "文件太大"),
-    ("empty", "文件是空的"),
-    ("not a readable image", "这不是可以识别的图片文件"),
-    ("not accepted", "不支持这种图片格式"),
-    ("damaged", "图片数据已损坏"),
-]
-
-
-def image_error_message(error: Exception) -> str:
-    """A refused upload's reason for the studio and the API: Chinese first, then the details."""
-    text = str(error)
-    reason = next((zh for key, zh in _IMAGE_REASONS if key in text), "图片无法使用")
-    return f"图片没有上传：{reason}。{text}"

@@ -203,7 +203,7 @@ class _Run:
             row = Image.objects.filter(sha256=sha).first()
             if row is None or not (Path(settings.MEDIA_ROOT) / row.path).exists():
                 processed = process_image(data or draw_picture(spec), name=f"demo-picture-{i + 1}.png")
-                self.written.extend(processed.written)
+                self.written.extend(processed.save())
                 fields = {
                     "path": processed.path,
                     "width": processed.width,
@@ -236,8 +236,8 @@ class _Run:
             creator.created_at = self.now - dt.timedelta(days=rng.randint(40, 1200), seconds=rng.randint(0, 86399))
             colour = rng.choice(words.COLOURS)[2]
             processed = process_image(draw_avatar(creator.name, initials, colour), name=f"avatar-{i + 1}.png")
-            self.written.extend(processed.written)
             creator.avatar = str(processed.variants[0]["jpg"])  # the smallest variant
+            self.written.extend(processed.save(only=[creator.avatar]))
             authors.append(_Author(creator, beats))
         Creator.objects.bulk_create([a.creator for a in authors])
         self.report(n, n, "creators")

@@ -5,7 +5,7 @@ One file is one article, imported completely or not at all:
 1. read and check everything that needs no writing: UTF-8 text, front matter between leading
    `---` lines (PyYAML `safe_load`), every key's type, the channel and the author, every body
    image and the cover (present, inside the import root, a real file);
-2. re-encode the images (tidings.lib.images.process_image writes the variant files);
+2. re-encode the images in memory (tidings.lib.images.process_image), then write their files;
 3. in one transaction create what is missing (channel, creator, Image rows), write the article
    and its references through tidings.articles.actions.save_article.
 If step 2 or 3 fails, the files step 2 wrote are deleted and the transaction rolls back.
@@ -44,7 +44,7 @@ per content hash) and its path is rewritten to MEDIA_URL + Image.path, so the pa
 responsive <picture>. Bytes already in the library (the same file, or one of our own variant
 files as `tidings export` copies them) reuse their Image instead of being encoded again. HTML
 `<img>` tags with local paths are refused (they would not render). The image rules of
-tidings.lib.images apply (JPEG, PNG, WebP or GIF; at most 20 MB and 40 megapixels).
+tidings.lib.images apply (JPEG, PNG, WebP or GIF; at most 20 MB, 40 megapixels, 16,000 px a side, 20:1).
 """
 
 from __future__ import annotations
@@ -512,10 +512,11 @@ class MarkdownImporter:
                 except ImportRejectedError as exc:
                     errors.extend(exc.reasons)
                     continue
-                if picture.processed:
-                    written.extend(picture.processed.written)
             if errors:
                 raise ImportRejectedError(errors)
+            for picture in pictures.values():
+                if picture.processed:  # every image accepted: only now are files written
+                    written.extend(picture.processed.save())
             with transaction.atomic():
                 result = self._write(
                     front, body, scan, key=key, source=source, channel=channel, channel_name=channel_name or "",

@@ -10,14 +10,16 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from tidings.accounts.access import creator_of, is_signed_in
 from tidings.accounts.models import User
+from tidings.articles.images import image_error_message
 from tidings.articles.models import Article
-from tidings.lib.images import ImageRejected, process_image
+from tidings.lib.images import ImageRejected, ProcessedImage, check_size, discard, process_image
 from tidings.lib.numbers import ascii_int
 from tidings.moderation import access, actions
 from tidings.moderation.forms import ApplicationForm, DecisionForm, ReportForm
@@ -71,6 +73,13 @@ def _avatar_token(path: str) -> str:
     return signing.dumps(path, salt=AVATAR_SALT) if path else ""
 
 
+def _avatar_picture(upload: Any) -> ProcessedImage:
+    """The avatar, checked and encoded in memory; nothing is written until the form is accepted."""
+    name = upload.name or "avatar"
+    check_size(upload.size, name)
+    return process_image(upload.read(), name=name)
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     """The pitch for everyone; for a signed-in reader, the application form or its status."""
@@ -94,34 +103,48 @@ def join(request: HttpRequest) -> HttpResponse:
         form = ApplicationForm(request.POST, request.FILES, user=user)
         valid = form.is_valid()
         upload = form.cleaned_data.get("avatar") if "avatar" not in form.errors else None
+        picture: ProcessedImage | None = None
         if upload:
             try:
-                avatar = str(process_image(upload.read(), name=upload.name).variants[0]["jpg"])
+                picture = _avatar_picture(upload)
             except ImageRejected as exc:
-                form.add_error("avatar", f"这张图片不能用作头像：{exc}")
+                form.add_error("avatar", image_error_message(exc, lead="这张图片不能用作头像"))
                 valid = False
+            else:
+                avatar = str(picture.variants[0]["jpg"])  # the smallest variant is plenty for 96 px
         elif request.POST.get("avatar_token"):
             avatar = _avatar_from_token(request.POST["avatar_token"])
         if valid:
             data = form.cleaned_data
             try:
-                actions.submit_application(
-                    user,
-                    kind=data["kind"],
-                    name=data["name"],
-                    handle=data["handle"],
-                    channel=data["channel"],
-                    motto=data["motto"],
-                    bio=data["bio"],
-                    avatar=avatar,
-                    sample_text=data["sample_text"],
-                    sample_url=data["sample_url"],
-                )
+                with transaction.atomic():
+                    actions.submit_application(
+                        user,
+                        kind=data["kind"],
+                        name=data["name"],
+                        handle=data["handle"],
+                        channel=data["channel"],
+                        motto=data["motto"],
+                        bio=data["bio"],
+                        avatar=avatar,
+                        sample_text=data["sample_text"],
+                        sample_url=data["sample_url"],
+                    )
+                    if picture is not None:  # written only now that the application is accepted
+                        picture.save(only=[avatar])
             except actions.ModerationError as exc:
                 _add_error(form, exc)
+            except BaseException:
+                discard(picture.written if picture else [])
+                raise
             else:
                 messages.success(request, "申请已提交，编辑审核后会在这里和“我的账户”告诉你结果。")
                 return HttpResponseRedirect("/join/")
+        if picture is not None:
+            # Not kept: an invalid form writes no file. The person chooses it again.
+            avatar = ""
+            if "avatar" not in form.errors:
+                form.add_error("avatar", "头像没有保存：请改正上面的问题后重新选择这张图片。")
     elif current is not None:  # rejected: start from what was sent, to correct it
         form = ApplicationForm(
             initial={

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tidings.api.models import ApiToken
 from tidings.api.tokens import create_token, revoke_token
-from tidings.articles import access, actions, rendering, transitions
+from tidings.articles import access, actions, images, rendering, transitions
 from tidings.articles import input as article_input
 from tidings.articles.models import Article, Revision
 from tidings.channels.models import Channel
@@ -184,17 +184,15 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
         if upload is None:
             continue
         try:
-            image = _take_upload(upload, request)
+            image = images.add_upload(upload, by=request.user)
         except ImageRejected as exc:
-            errors[where] = actions.image_error_message(exc)
+            errors[where] = images.image_error_message(exc)
             continue
         if field == "cover_file":
             raw["cover"] = image.path
         else:
             alt = request.POST.get("image_alt", "") or (upload.name or "").rsplit(".", 1)[0]
-            raw["body_md"] = (
-                str(raw["body_md"]).rstrip() + "\n\n" + actions.image_markdown(image, alt) + "\n"
-            ).lstrip()
+            raw["body_md"] = (str(raw["body_md"]).rstrip() + "\n\n" + images.image_markdown(image, alt) + "\n").lstrip()
             notes.append("uploaded")
     try:
         data = article_input.clean_article_input(raw)
@@ -241,16 +239,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except ValueError:
         return None
-
-
-def _take_upload(upload: Any, request: HttpRequest) -> Any:
-    if upload.size > MAX_BYTES:
-        # Refused by size before reading it into memory.
-        raise ImageRejected(
-            f"{upload.name}：文件有 {upload.size / 1e6:.1f} MB，上限是 {MAX_BYTES // 1_000_000} MB"
-            f" (file is {upload.size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB)."
-        )
-    return actions.add_image(upload.read(), name=upload.name, by=request.user)
 
 
 @require_POST
@@ -305,19 +293,11 @@ def upload(request: HttpRequest) -> JsonResponse:
     if file is None:
         return JsonResponse({"error": "没有收到文件：请选择一张图片。"}, status=400)
     try:
-        image = _take_upload(file, request)
+        image = images.add_upload(file, by=request.user)
     except ImageRejected as exc:
-        return JsonResponse({"error": actions.image_error_message(exc)}, status=400)
+        return JsonResponse({"error": images.image_error_message(exc)}, status=exc.status)
     alt = request.POST.get("alt", "") or (file.name or "").rsplit(".", 1)[0]
-    return JsonResponse(
-        {
-            "url": rendering.media_url(image.path),
-            "path": image.path,
-            "width": image.width,
-            "height": image.height,
-            "markdown": actions.image_markdown(image, alt),
-        }
-    )
+    return JsonResponse(images.upload_reply(image, alt))
 
 
 @require_GET

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from tidings.articles.scheduler import publish_due, run_forever
 from tidings.engagement.actions import prune_view_windows
+from tidings.web.media_gc import collect_if_due
 
-# The worker's other minutely jobs: expired read claims (the database's read dedupe, used
-# without Redis) are deleted.
-CHORES = (prune_view_windows,)
+# The worker's other minutely jobs, so that no site needs cron: expired read claims (the
+# database's read dedupe, used without Redis) are deleted, and once an hour the uploads nothing
+# uses, after TIDINGS_MEDIA_GRACE_HOURS.
+CHORES = (prune_view_windows, collect_if_due)
 
 
 class Command(BaseCommand):
