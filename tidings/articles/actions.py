@@ -22,7 +22,7 @@ from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.discovery.ranking import engagement, hot_score
 from tidings.lib.images import discard, process_image
-from tidings.lib.markup import ResolvedImage, plain_text, render_markdown, safe_url
+from tidings.lib.markup import ImageResolver, ResolvedImage, plain_text, render_markdown, safe_url
 from tidings.web.pagecache import invalidate_site
 
 
@@ -40,25 +40,18 @@ def resolved(image: Image) -> ResolvedImage:
 def render_body(body_md: str) -> str:
     """Markdown → sanitised HTML; images already in our media library render as <picture>."""
     prefix = settings.MEDIA_URL
-    paths = {src[len(prefix) :] for src in _image_sources(body_md) if src.startswith(prefix)}
-    by_path = {img.path: img for img in Image.objects.filter(path__in=paths)} if paths else {}
 
-    def resolve(src: str) -> ResolvedImage | None:
-        img = by_path.get(src[len(prefix) :]) if src.startswith(prefix) else None
-        return resolved(img) if img else None
+    def resolver_for(sources: list[str]) -> ImageResolver:
+        paths = {src[len(prefix) :] for src in sources if src.startswith(prefix)}
+        by_path = {img.path: img for img in Image.objects.filter(path__in=paths)} if paths else {}
 
-    return render_markdown(body_md, resolve)
+        def resolve(src: str) -> ResolvedImage | None:
+            img = by_path.get(src[len(prefix) :]) if src.startswith(prefix) else None
+            return resolved(img) if img else None
 
+        return resolve
 
-def _image_sources(body_md: str) -> list[str]:
-    from markdown_it import MarkdownIt
-
-    found: list[str] = []
-    for token in MarkdownIt("commonmark").parse(body_md):
-        for child in token.children or []:
-            if child.type == "image":
-                found.append(str(child.attrGet("src") or ""))
-    return found
+    return render_markdown(body_md, resolver_for=resolver_for)  # one parse of the Markdown, not two
 
 
 def refresh_hot_score(article: Article) -> None:
