@@ -199,11 +199,11 @@ def mine(a: Article) -> dict[str, Any]:
     }
 
 
-def _clean(payload: ArticleIn) -> actions.ArticleInput:
+def _clean(payload: ArticleIn, by: Any) -> actions.ArticleInput:
     raw = payload.dict()
     raw["references"] = [dict(r) for r in raw["references"]]
     try:
-        return actions.clean_article_input(raw)
+        return actions.clean_article_input(raw, by=by)
     except actions.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
 
@@ -238,7 +238,7 @@ def my_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
 )
 def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
     creator = _writer(request)
-    data = _clean(payload)
+    data = _clean(payload, request.user)
     with transaction.atomic():
         article = actions.create_article(creator, request.user, data)
         if payload.publish:
@@ -249,7 +249,7 @@ def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
 @_operation("put", "/articles/{article_id}", response={200: MyArticle, **ERRORS}, summary="Replace an article's text")
 def update(request: HttpRequest, article_id: int, payload: ArticleIn) -> dict[str, Any]:
     article = _own(request, article_id)
-    data = _clean(payload)
+    data = _clean(payload, request.user)
     with transaction.atomic():
         try:
             actions.edit_article(article, request.user, data, version=payload.version)

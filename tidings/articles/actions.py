@@ -192,10 +192,11 @@ def parse_when(value: Any) -> dt.datetime | None:
     return parsed
 
 
-def clean_article_input(data: Mapping[str, Any]) -> ArticleInput:
+def clean_article_input(data: Mapping[str, Any], *, by: Any = None) -> ArticleInput:
     """Check and clean raw fields (a studio form's or an API request's); ArticleInvalid lists every
     problem at once. Titles, summaries, tags and references lose any markup; the body stays
-    Markdown and is sanitised when rendered (render_body)."""
+    Markdown and is sanitised when rendered (render_body). With `by` (an explicit save, not an
+    autosave), external images in the body become site media (articles.external_images)."""
     errors: dict[str, str] = {}
     out = ArticleInput()
     out.title = plain_text(_text(data.get("title")))
@@ -263,6 +264,13 @@ def clean_article_input(data: Mapping[str, Any]) -> ArticleInput:
         errors["references"] = f"最多 {MAX_REFERENCES} 条参考信息。"
     if errors:
         raise ArticleInvalid(errors)
+    # Issue 10.8: external images are fetched into the media library; a failed fetch refuses the save.
+    if by is not None:
+        from tidings.articles.external_images import localise_external_images
+
+        out.body_md, image_errors = localise_external_images(out.body_md, by=by)
+        if image_errors:
+            raise ArticleInvalid(image_errors)
     return out
 
 

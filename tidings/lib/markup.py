@@ -65,9 +65,10 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     if attribute in _URL_ATTRIBUTES:
         return value if allowed_url(value) else None
     if attribute in _URL_LIST_ATTRIBUTES:
-        # "url 1x, url 2x": every candidate's URL must pass. A comma inside a URL (data:…,…)
-        # splits it, and the piece before the comma still carries the refused scheme.
-        urls = (piece.split()[0] for piece in value.split(",") if piece.strip())
+        # "url 1x, url 2x": every candidate must pass, read with its white space dropped as a browser
+        # drops tabs inside a URL ("java\tscript:"). A comma inside a URL (data:…,…) splits it, and
+        # the piece before the comma still carries the refused scheme.
+        urls = (piece for piece in value.split(",") if piece.strip())
         return value if all(allowed_url(u) for u in urls) else None
     return value
 

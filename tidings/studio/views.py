@@ -195,7 +195,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
             ).lstrip()
             notes.append("uploaded")
     try:
-        data = actions.clean_article_input(raw)
+        data = actions.clean_article_input(raw, by=request.user)
     except actions.ArticleInvalid as exc:
         errors.update(exc.errors)
         return again(400, "没有保存：请按提示修改。")
