@@ -374,3 +374,27 @@ def test_hostile_creator_names_mottos_and_bios_stay_inert(client: Client, monkey
     if found := json_problems(anonymous.get("/api/v1/articles?page_size=100").json()):
         problems["api"] = found
     assert problems == {}
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<img src="/a.png" srcset="javascript:alert(1) 1x">',
+        '<img src="/a.png" srcset="/ok.png 1x, java\tscript:alert(1) 2x">',
+        '<picture><source srcset="data:image/svg+xml,<svg onload=alert(1)> 1x"></picture>',
+        '<q cite="javascript:alert(1)">x</q>',
+        '<blockquote cite=" data:text/html,<script>alert(1)</script>">x</blockquote>',
+    ],
+)
+def test_srcset_and_cite_obey_the_same_scheme_allow_list_as_href(html: str) -> None:
+    from tidings.lib.markup import sanitize
+
+    clean = sanitize(html)
+    assert "srcset" not in clean and "cite=" not in clean and "javascript" not in clean, clean
+
+
+def test_srcset_and_cite_keep_allowed_urls() -> None:
+    from tidings.lib.markup import sanitize
+
+    html = '<q cite="https://example.com/s">x</q><img src="/a.png" srcset="/a.png 1x, https://example.com/b.png 2x">'
+    assert sanitize(html) == html

@@ -283,6 +283,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# "host:port" pairs that tidings.lib.fetch may reach although they are inner addresses. Only tests
+# set it (a local image server); never from the environment.
+FETCH_ALLOW_PRIVATE_HOSTS: set[str] = set()
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_MAX_AGE = 3600  # unhashed names only; hashed ones are cached "forever"
 WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest is served by its plain name, not a 500

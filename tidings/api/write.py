@@ -200,11 +200,11 @@ def mine(a: Article) -> dict[str, Any]:
     }
 
 
-def _clean(payload: ArticleIn) -> article_input.ArticleInput:
+def _clean(payload: ArticleIn, by: Any) -> article_input.ArticleInput:
     raw = payload.dict()
     raw["references"] = [dict(r) for r in raw["references"]]
     try:
-        return article_input.clean_article_input(raw)
+        return article_input.clean_article_input(raw, by=by)
     except article_input.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
 
@@ -239,7 +239,7 @@ def my_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
 )
 def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
     creator = _writer(request)
-    data = _clean(payload)
+    data = _clean(payload, request.user)
     with transaction.atomic():
         article = actions.create_article(creator, request.user, data)
         if payload.publish:
@@ -250,7 +250,7 @@ def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
 @_operation("put", "/articles/{article_id}", response={200: MyArticle, **ERRORS}, summary="Replace an article's text")
 def update(request: HttpRequest, article_id: int, payload: ArticleIn) -> dict[str, Any]:
     article = _own(request, article_id)
-    data = _clean(payload)
+    data = _clean(payload, request.user)
     with transaction.atomic():
         try:
             actions.edit_article(article, request.user, data, version=payload.version)

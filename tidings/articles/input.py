@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
+from tidings.articles.external_images import localise_external_images
 from tidings.articles.models import Article, Image, Reference
 from tidings.articles.rendering import render_body
 from tidings.channels.models import Channel
@@ -145,10 +146,12 @@ def check_reference(ref: object) -> tuple[ReferenceInput | None, list[Problem]]:
     return ReferenceInput(values["title"], values["source"], url, when), problems
 
 
-def clean_article_input(data: Mapping[str, Any]) -> ArticleInput:
+def clean_article_input(data: Mapping[str, Any], *, by: Any = None) -> ArticleInput:
     """Check and clean raw fields (a studio form's or an API request's); ArticleInvalid lists every
     problem at once. Titles, summaries, tags and references lose any markup; the body stays
-    Markdown and is rendered and sanitised here (render_body), outside any transaction."""
+    Markdown and is rendered and sanitised here (render_body), outside any transaction. With `by`
+    (an explicit save, not an autosave), external images in the body are fetched and become site
+    media first (tidings.articles.external_images); a failed fetch refuses the save."""
     errors: dict[str, str] = {}
     out = ArticleInput()
     out.title = plain_text(_text(data.get("title")))
@@ -201,8 +204,11 @@ def clean_article_input(data: Mapping[str, Any]) -> ArticleInput:
         errors["references"] = f"最多 {MAX_REFERENCES} 条参考信息。"
     if errors:
         raise ArticleInvalid(errors)
-    if len(out.body_md) <= MAX_BODY:
-        out.rendered()
+    if by is not None:
+        out.body_md, image_errors = localise_external_images(out.body_md, by=by)
+        if image_errors:
+            raise ArticleInvalid(image_errors)
+    out.rendered()
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from tidings.articles.models import Image
-from tidings.lib.markup import ResolvedImage, image_sources, render_markdown
+from tidings.lib.markup import ImageResolver, ResolvedImage, render_markdown
 
 
 def media_url(path: str) -> str:
@@ -26,11 +26,15 @@ def resolved(image: Image) -> ResolvedImage:
 def render_body(body_md: str) -> str:
     """Markdown → sanitised HTML; images already in our media library render as <picture>."""
     prefix = settings.MEDIA_URL
-    paths = {src[len(prefix) :] for src in image_sources(body_md) if src.startswith(prefix)}
-    by_path = {img.path: img for img in Image.objects.filter(path__in=paths)} if paths else {}
 
-    def resolve(src: str) -> ResolvedImage | None:
-        img = by_path.get(src[len(prefix) :]) if src.startswith(prefix) else None
-        return resolved(img) if img else None
+    def resolver_for(sources: list[str]) -> ImageResolver:
+        paths = {src[len(prefix) :] for src in sources if src.startswith(prefix)}
+        by_path = {img.path: img for img in Image.objects.filter(path__in=paths)} if paths else {}
 
-    return render_markdown(body_md, resolve)
+        def resolve(src: str) -> ResolvedImage | None:
+            img = by_path.get(src[len(prefix) :]) if src.startswith(prefix) else None
+            return resolved(img) if img else None
+
+        return resolve
+
+    return render_markdown(body_md, resolver_for=resolver_for)  # one parse of the Markdown, not two

@@ -39,7 +39,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from tidings.articles.models import Article
-from tidings.importers.markdown import rewrite_image_sources
+from tidings.lib.markdown_scan import rewrite_image_sources
 
 IMAGES_FOLDER = "images"
 

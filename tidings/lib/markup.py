@@ -47,10 +47,37 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTERNAL_REL = "nofollow ugc noopener"
 
+# Attributes holding URLs that Ammonia does not check itself (it checks href and src).
+_URL_LIST_ATTRIBUTES = {"srcset"}
+_URL_ATTRIBUTES = {"cite"}
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these before reading the scheme
+
+
+def allowed_url(url: str) -> bool:
+    """True for a relative URL or one whose scheme is in URL_SCHEMES, as Ammonia rules href/src."""
+    scheme = _SCHEME.match(_IGNORED_IN_URLS.sub("", url))
+    return scheme is None or scheme.group(1).lower() in URL_SCHEMES
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """srcset and cite obey the same scheme allow-list as href and src: else the attribute goes."""
+    if attribute in _URL_ATTRIBUTES:
+        return value if allowed_url(value) else None
+    if attribute in _URL_LIST_ATTRIBUTES:
+        # "url 1x, url 2x": every candidate must pass, read with its white space dropped as a browser
+        # drops tabs inside a URL ("java\tscript:"). A comma inside a URL (data:…,…) splits it, and
+        # the piece before the comma still carries the refused scheme.
+        urls = (piece for piece in value.split(",") if piece.strip())
+        return value if all(allowed_url(u) for u in urls) else None
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"},
     attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_filter_attribute,
     url_schemes=URL_SCHEMES,
     link_rel=None,
     strip_comments=True,
@@ -60,8 +87,134 @@ _external_link = re.compile(r'<a href="((?:https?:)?//[^"]*)"')
 
 def sanitize(html: str) -> str:
     """Allow-list sanitising; links to other sites get rel="nofollow ugc noopener"."""
-    clean = _cleaner.clean(html)
+    clean = _cleaner.clean(bound_nesting(html))
     return _external_link.sub(lambda m: f'<a href="{m.group(1)}" rel="{EXTERNAL_REL}"', clean)
+
+
+# Elements open inside each other at most this deep; deeper start tags (and their end tags) are
+# dropped, their text kept. Browsers cap the tree too (Chromium at 512). Markdown's own nesting
+# stops at 20 levels (markdown-it's maxNesting), so only raw HTML comes near this.
+MAX_DEPTH = 100
+
+_WS = "\t\n\f\r "  # HTML's white space (Python's \s has more, and a parser would disagree)
+# A start or end tag as the HTML tokeniser reads it, state by state, with atomic groups so that
+# there is no second reading: the name runs to white space, "/" or ">"; an attribute name may
+# start with "="; after "name =" a value must follow; a ">" inside quotes does not end the tag.
+_TAG = re.compile(
+    rf"</?([a-zA-Z][^{_WS}/>]*+)"
+    rf"(?:[{_WS}/]|[^{_WS}/>][^{_WS}/>=]*+"
+    rf"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>\"'][^{_WS}>]*+|(?=>))|(?![{_WS}]*+=)))*+>"
+)
+_COMMENT = re.compile(r"<!--(?:-?>|.*?(?:--!?>|\Z))", re.S)
+_BOGUS = re.compile(r"<(?:[!?]|/(?![a-zA-Z]))[^>]*+>?")  # doctype, CDATA, <?…>, </ …>: comments to a parser
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "param", "keygen", "basefont", "bgsound", "frame", "image",
+}  # fmt: skip
+# Content the sanitiser removes whole is removed here with it, up to the first end tag; text-only
+# elements (<textarea>, <title>…) keep their content as text, as a parser reads it.
+_REMOVED = {"script", "style", "iframe", "object", "template", "noscript", "svg", "math", "noembed", "noframes"}
+_TEXT_ONLY = {"textarea", "title", "xmp", "plaintext"}
+# An open element ends where one of these starts (the parser's implied end tags); None: blocks.
+_IMPLIED_END: dict[str, set[str] | None] = {
+    "p": None, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "option": {"option"},
+}  # fmt: skip
+_CLOSES_P = {
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset",
+    "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p", "section", "summary",
+    "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "listing", "form", "table", "hr", "li", "dd", "dt",
+}  # fmt: skip
+
+
+def bound_nesting(html: str) -> str:
+    """The same HTML rewritten so that the sanitiser's parser stays linear in its length.
+
+    html5ever (inside nh3) walks the stack of open elements on many start and end tags, as the
+    HTML standard says, so n nested <div>s cost n² steps (a 200 KB body of them took 2–5 s).
+    This pass reads tags as the parser's tokeniser does (a `<` that opens no tag becomes `&lt;`;
+    comments, removed elements and a tag cut off by the end go) and writes balanced markup no
+    deeper than MAX_DEPTH. It decides nothing about safety: the sanitiser reads all it writes.
+    """
+    out: list[str] = []
+    stack: list[str] = []
+    dropped: dict[str, int] = {}
+    pos, n = 0, len(html)
+    while pos < n:
+        lt = html.find("<", pos)
+        if lt < 0:
+            out.append(html[pos:])
+            break
+        out.append(html[pos:lt])
+        opens_tag = html[lt + 1 : lt + 2].isalpha() or (
+            html[lt + 1 : lt + 2] == "/" and html[lt + 2 : lt + 3].isalpha()
+        )
+        if not opens_tag:
+            m = _COMMENT.match(html, lt) or _BOGUS.match(html, lt)
+            if m:
+                pos = m.end()
+            else:
+                out.append("&lt;")
+                pos = lt + 1
+            continue
+        m = _TAG.match(html, lt)
+        if m is None or not m.group(1).isascii():
+            if m is None:
+                break  # a tag cut off by the end of the text: the parser drops it and all after it
+            out.append("&lt;")  # isalpha() took a non-ASCII letter: text to the parser
+            pos = lt + 1
+            continue
+        pos = m.end()
+        name = m.group(1).lower()
+        if html[lt + 1] == "/":
+            _close(stack, out, dropped, name)
+        elif name in _REMOVED:
+            pos = _end_of(html, name, pos, keep=False)
+        elif name in _TEXT_ONLY:
+            end = n if name == "plaintext" else _end_of(html, name, pos, keep=True)
+            out.append(html[pos:end].replace("&", "&amp;").replace("<", "&lt;"))
+            pos = _end_of(html, name, end, keep=False)
+        elif name in _VOID:
+            out.append(m.group(0))
+        else:
+            _close_implied(stack, out, name)
+            if len(stack) >= MAX_DEPTH:
+                dropped[name] = dropped.get(name, 0) + 1
+            else:
+                out.append(m.group(0))
+                stack.append(name)
+    out.extend(f"</{name}>" for name in reversed(stack))
+    return "".join(out)
+
+
+def _close(stack: list[str], out: list[str], dropped: dict[str, int], name: str) -> None:
+    """An end tag: it ends a dropped element, or closes `name` and what is open inside it."""
+    if dropped.get(name):
+        dropped[name] -= 1
+    elif name in stack:
+        while stack:
+            top = stack.pop()
+            out.append(f"</{top}>")
+            if top == name:
+                break
+
+
+def _end_of(html: str, name: str, start: int, *, keep: bool) -> int:
+    """Where the content of the raw element `name` opened before `start` ends (keep=True: before
+    its end tag, else after it); the end of the text when it is never closed."""
+    m = re.compile(rf"</{name}(?=[{_WS}/>])[^>]*+>?", re.I).search(html, start)
+    if m is None:
+        return len(html)
+    return m.start() if keep else m.end()
+
+
+def _close_implied(stack: list[str], out: list[str], name: str) -> None:
+    """Close what the parser closes implicitly when `name` starts: an open <p> before a block, an
+    open <li> before the next <li>. Simple cases only; a case missed counts toward MAX_DEPTH."""
+    while stack and stack[-1] in _IMPLIED_END:
+        ends = _IMPLIED_END[stack[-1]]
+        if not (name in _CLOSES_P if ends is None else name in ends):
+            return
+        out.append(f"</{stack.pop()}>")
 
 
 def plain_text(text: str) -> str:
@@ -142,18 +295,18 @@ def article_markdown() -> MarkdownIt:
     )
 
 
-def image_sources(body_md: str) -> list[str]:
-    """Every Markdown image's src in the body, in order (tables and lists included)."""
-    found: list[str] = []
-    for token in article_markdown().parse(body_md):
-        for child in token.children or []:
-            if child.type == "image":
-                found.append(str(child.attrGet("src") or ""))
-    return found
+def render_markdown(
+    text: str,
+    resolve_image: ImageResolver | None = None,
+    *,
+    resolver_for: Callable[[list[str]], ImageResolver] | None = None,
+) -> str:
+    """Render article Markdown to sanitised HTML.
 
-
-def render_markdown(text: str, resolve_image: ImageResolver | None = None) -> str:
-    """Render article Markdown to sanitised HTML."""
+    Images resolve through `resolve_image`, or through the one `resolver_for` returns when given
+    every image source of the text (so that a caller can look them all up at once, without
+    parsing the Markdown a second time).
+    """
     md = article_markdown()
     renderer: Any = md.renderer
     figures: set[int] = set()
@@ -204,6 +357,14 @@ def render_markdown(text: str, resolve_image: ImageResolver | None = None) -> st
         image=image,
     )
     tokens = md.parse(text)
+    if resolver_for is not None:
+        sources = [
+            str(child.attrGet("src") or "")
+            for token in tokens
+            for child in token.children or []
+            if child.type == "image"
+        ]
+        resolve_image = resolver_for(sources)
     html = _render_with_figures(md, tokens, renderer, figures, inline)
     return sanitize(html)
 

@@ -195,7 +195,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
             raw["body_md"] = (str(raw["body_md"]).rstrip() + "\n\n" + images.image_markdown(image, alt) + "\n").lstrip()
             notes.append("uploaded")
     try:
-        data = article_input.clean_article_input(raw)
+        data = article_input.clean_article_input(raw, by=request.user)
     except article_input.ArticleInvalid as exc:
         errors.update(exc.errors)
         return again(400, "没有保存：请按提示修改。")

@@ -1,0 +1,79 @@
+"""Markdown rendering costs time in proportion to the body, whatever the body holds (issue 10.2).
+
+Each hostile input class is rendered at 50, 100 and 200 KB through the path an article save
+takes (render_body: Markdown, our figures, the nesting bound, nh3). Quadratic growth would make
+the 200 KB time 16× the 50 KB one; near-linear stays under 6×. The absolute bound is generous
+because the machine is shared; bench/markdown.py prints the table for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bench.markdown import CLASSES, SIZES
+from tidings.articles.input import MAX_BODY
+from tidings.articles.rendering import render_body
+from tidings.lib.markup import MAX_DEPTH, bound_nesting, sanitize
+
+pytestmark = pytest.mark.django_db
+
+
+def best_of(runs: int, body: str) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        render_body(body)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("name", list(CLASSES))
+def test_rendering_grows_near_linearly_with_the_body(name: str) -> None:
+    small, large = CLASSES[name](SIZES[0]), CLASSES[name](SIZES[-1])
+    ratio = 0.0
+    for runs in (1, 3):  # a second, longer look only when the first one was disturbed
+        fast, slow = best_of(runs, small), best_of(runs, large)
+        ratio = slow / max(fast, 0.005)
+        if ratio < 6 and slow < 5.0:
+            break
+    assert slow < 5.0, f"{name}: {slow:.2f} s for {SIZES[-1]} characters"
+    assert ratio < 6, f"{name}: {fast * 1000:.0f} ms → {slow * 1000:.0f} ms"
+
+
+def test_the_largest_class_fits_the_body_limit() -> None:
+    assert SIZES[-1] == MAX_BODY
+    assert all(len(make(MAX_BODY)) == MAX_BODY for make in CLASSES.values())
+
+
+def test_a_body_of_nested_divs_no_longer_costs_seconds() -> None:
+    """The case of the issue: 195 KB of nested <div> took about 5 s (nh3 is quadratic in depth)."""
+    assert best_of(1, "<div>" * 39_000) < 1.0
+
+
+def test_nesting_beyond_the_bound_is_dropped_and_the_text_kept() -> None:
+    html = sanitize(
+        "<blockquote>" * (MAX_DEPTH + 50) + "深处的文字" + "</blockquote>" * (MAX_DEPTH + 50) + "<p>后文</p>"
+    )
+    assert html.count("<blockquote>") == MAX_DEPTH == html.count("</blockquote>")
+    assert "深处的文字" in html and html.endswith("<p>后文</p>")
+
+
+def test_the_bound_reads_tags_as_the_parser_does() -> None:
+    # A ">" inside quotes does not end a tag; a stray "<" is text; comments and scripts go.
+    assert bound_nesting('<abbr title="a>b">x</abbr>') == '<abbr title="a>b">x</abbr>'
+    assert bound_nesting("1 < 2 <3") == "1 &lt; 2 &lt;3"
+    assert bound_nesting("a<!-- <div> -->b<script><div></script>c") == "abc"
+    assert bound_nesting("<textarea><b>x</b></textarea>") == "&lt;b>x&lt;/b>"
+    # Unclosed elements are closed; an implied end (a second <li>) does not deepen the tree.
+    assert bound_nesting("<ul><li>a<li>b") == "<ul><li>a</li><li>b</li></ul>"
+    # A tag cut off by the end of the text is dropped with the rest, as a parser does.
+    assert bound_nesting('ok<a title="never closed>') == "ok"
+
+
+def test_ordinary_raw_html_in_an_article_is_unchanged() -> None:
+    html = '<p>水的化学式是 H<sub>2</sub>O，<mark>重点</mark>，<abbr title="世界卫生组织">WHO</abbr>。</p>'
+    assert sanitize(html) == html
+    table = "<table><tr><td>1</td><td>2</td></tr></table>"
+    assert sanitize(table) == "<table><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
