@@ -71,6 +71,11 @@ def database_from_url(url: str, data_dir: Path) -> dict[str, object]:
     )
 
 
+# How long a SQLite connection waits for another's write lock before "database is locked" (the
+# worker and the importers then retry the whole transaction: tidings.lib.retry).
+SQLITE_BUSY_MS = int(os.environ.get("TIDINGS_SQLITE_BUSY_MS", "5000"))
+
+
 def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -79,7 +84,7 @@ def sqlite_database(path: Path) -> dict[str, object]:
             # WAL lets readers (gunicorn workers) run while the worker/importer writes;
             # IMMEDIATE transactions avoid "database is locked" upgrade deadlocks.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={SQLITE_BUSY_MS}; "
                 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
