@@ -161,6 +161,26 @@ else:
         }
     }
 
+# Rate-limit counters (tidings.lib.ratelimit) must be shared by every process: Redis when
+# configured, else a table in the database (created by `tidings run` and `tidings migrate`'s
+# createcachetable step; docs/performance.md "Rate limits" measures it against a file cache).
+RATE_LIMIT_CACHE = "limits"
+CACHES[RATE_LIMIT_CACHE] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("TIDINGS_CACHE_PREFIX", "tidings") + "-limits",
+        "TIMEOUT": 86400,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "tidings.lib.cache.AtomicDatabaseCache",
+        "LOCATION": "tidings_limits",
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+    }
+)
+
 # Anonymous page cache (tidings.web.pagecache) and site-block cache, in seconds; 0 turns them off.
 PAGE_CACHE_SECONDS = int(env_str("TIDINGS_PAGE_CACHE_SECONDS", "60"))
 BLOCK_CACHE_SECONDS = int(env_str("TIDINGS_BLOCK_CACHE_SECONDS", "30"))
@@ -212,6 +232,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A RateLimited raised by a view becomes 429 with Retry-After (tidings.lib.ratelimit).
+    "tidings.lib.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -337,6 +359,14 @@ LOGIN_FAILURES_PER_USER = int(env_str("TIDINGS_LOGIN_FAILURES", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(env_str("TIDINGS_LOGIN_FAILURES_PER_ADDRESS", "30"))
 LOGIN_WINDOW_SECONDS = int(env_str("TIDINGS_LOGIN_WINDOW_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3 * 86400
+# More rate limits (tidings.lib.ratelimit.LIMITS; the README's "Limits" table lists them all).
+SIGNUPS_PER_HOUR = int(env_str("TIDINGS_SIGNUPS_PER_HOUR", "10"))  # new accounts per address
+PASSWORD_RESETS_PER_HOUR = int(env_str("TIDINGS_PASSWORD_RESETS_PER_HOUR", "10"))  # per address
+PASSWORD_RESETS_PER_ACCOUNT = int(env_str("TIDINGS_PASSWORD_RESETS_PER_ACCOUNT", "3"))  # per e-mail and day
+REPORTS_PER_HOUR = int(env_str("TIDINGS_REPORTS_PER_HOUR", "20"))  # 举报 per account
+PREVIEWS_PER_MINUTE = int(env_str("TIDINGS_PREVIEWS_PER_MINUTE", "120"))  # studio live preview per account
+AUTOSAVES_PER_MINUTE = int(env_str("TIDINGS_AUTOSAVES_PER_MINUTE", "30"))  # studio autosave per account
+UPLOADS_PER_HOUR = int(env_str("TIDINGS_UPLOADS_PER_HOUR", "100"))  # images per account (studio, API, /join/)
 
 
 def email_settings(backend: str, data_dir: Path) -> dict[str, object]:

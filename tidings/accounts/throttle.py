@@ -1,44 +1,38 @@
-"""Sign-in throttling: failures counted per user name + address and per address, in the cache.
+"""Sign-in throttling: failures counted per user name + address and per address, in the shared
+rate-limit store (tidings.lib.ratelimit: every worker process counts together).
 
 The check runs before the password is tried and answers the same for existing and unknown user
-names, so it reveals nothing about which accounts exist. Counters live for the whole window from
-the first failure (a fixed window), and a successful sign-in clears the user name's counter.
+names, so it reveals nothing about which accounts exist. Windows are fixed slices of
+LOGIN_WINDOW_SECONDS, and a successful sign-in clears the user name's counter.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
+from tidings.lib import ratelimit
 
 
-def _keys(username: str, address: str) -> tuple[str, str]:
-    raw = f"{username.strip().casefold()}|{address}".encode()
-    return (
-        "login-fail:u:" + hashlib.blake2b(raw, digest_size=16).hexdigest(),
-        "login-fail:a:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest(),
-    )
+def _user_key(username: str, address: str) -> tuple[str, str]:
+    return (username.strip().casefold(), address)
+
+
+def check(username: str, address: str) -> None:
+    """Raise ratelimit.RateLimited while either counter is at its limit."""
+    ratelimit.check("login-user", *_user_key(username, address))
+    ratelimit.check("login-address", address)
 
 
 def is_throttled(username: str, address: str) -> bool:
-    per_user, per_address = _keys(username, address)
-    counts = cache.get_many([per_user, per_address])
-    return (
-        int(counts.get(per_user, 0)) >= settings.LOGIN_FAILURES_PER_USER
-        or int(counts.get(per_address, 0)) >= settings.LOGIN_FAILURES_PER_ADDRESS
-    )
+    try:
+        check(username, address)
+    except ratelimit.RateLimited:
+        return True
+    return False
 
 
 def record_failure(username: str, address: str) -> None:
-    for key in _keys(username, address):
-        # add() starts the window only if there is no counter yet; incr() is atomic in Redis.
-        cache.add(key, 0, timeout=settings.LOGIN_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_WINDOW_SECONDS)
+    ratelimit.count("login-user", *_user_key(username, address))
+    ratelimit.count("login-address", address)
 
 
 def clear(username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0])
+    ratelimit.clear("login-user", *_user_key(username, address))

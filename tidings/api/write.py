@@ -25,6 +25,7 @@ from tidings.api.tokens import user_for_token
 from tidings.articles import access, actions
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
+from tidings.lib import ratelimit
 from tidings.lib.images import MAX_BYTES, ImageRejected
 
 
@@ -291,6 +292,7 @@ def delete(request: HttpRequest, article_id: int) -> Status[None]:
 @_operation("post", "/images", response={201: ImageOut, **ERRORS}, summary="Upload an image (multipart field `file`)")
 def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] = "") -> Status[dict[str, Any]]:
     _writer(request)
+    ratelimit.hit("upload", request.user.pk)  # past the limit: 429 JSON with Retry-After (middleware)
     if file.size is not None and file.size > MAX_BYTES:
         raise Invalid(
             {"file": f"{file.name}: file is {file.size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB."}

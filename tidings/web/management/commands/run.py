@@ -47,6 +47,7 @@ class Command(BaseCommand):
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the shared rate-limit counters (settings.CACHES)
         self.stdout.write("Database is up to date.")
         if not opts["no_demo"] and not Article.objects.exists():
             from tidings.demo.generator import generate
