@@ -1,9 +1,10 @@
-"""Sign-in throttling: failures counted per user name + address and per address, in the shared
+"""Sign-in throttling: attempts counted per user name + address and per address, in the shared
 rate-limit store (tidings.lib.ratelimit: every worker process counts together).
 
 The check runs before the password is tried and answers the same for existing and unknown user
 names, so it reveals nothing about which accounts exist. Windows are fixed slices of
-LOGIN_WINDOW_SECONDS, and a successful sign-in clears the user name's counter.
+LOGIN_WINDOW_SECONDS; every attempt counts when it arrives, and a successful sign-in takes its
+own back (clears the user name's counter, one off the address's), so in effect failures count.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ def _user_key(username: str, address: str) -> tuple[str, str]:
 
 
 def check(username: str, address: str) -> None:
-    """Raise ratelimit.RateLimited while either counter is at its limit."""
-    ratelimit.check("login-user", *_user_key(username, address))
-    ratelimit.check("login-address", address)
+    """Count this attempt against both counters before the password is tried, and raise
+    ratelimit.RateLimited past either limit. Counting first (an atomic increment) is what holds
+    under parallel guesses: checking, then counting the failure afterwards, let every guess that
+    arrived together pass the check."""
+    ratelimit.hit("login-user", *_user_key(username, address))
+    ratelimit.hit("login-address", address)
 
 
 def is_throttled(username: str, address: str) -> bool:
@@ -30,9 +34,10 @@ def is_throttled(username: str, address: str) -> bool:
 
 
 def record_failure(username: str, address: str) -> None:
-    ratelimit.count("login-user", *_user_key(username, address))
-    ratelimit.count("login-address", address)
+    """The attempt was counted by check() already."""
 
 
 def clear(username: str, address: str) -> None:
+    """A successful sign-in: its attempt no longer counts against the account or the address."""
     ratelimit.clear("login-user", *_user_key(username, address))
+    ratelimit.count("login-address", address, delta=-1)

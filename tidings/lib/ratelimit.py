@@ -145,10 +145,17 @@ def check(name: str, *parts: object) -> None:
         raise RateLimited(limit, left)
 
 
-def count(name: str, *parts: object) -> int:
-    """Count one action without refusing it (failures counted after the fact)."""
+def count(name: str, *parts: object, delta: int = 1) -> int:
+    """Count one action (delta=-1: take one back) without refusing it."""
     limit = LIMITS[name]
-    return _guarded(lambda: _add_one(limit, parts))[0]
+    if delta == 1:
+        return _guarded(lambda: _add_one(limit, parts))[0]
+    _allowed, window = allowed_and_window(limit)
+    key = _key(limit, parts, window, time.time())[0]
+    try:
+        return int(_store().incr(key, delta))
+    except (ValueError, DatabaseError):
+        return 0
 
 
 def clear(name: str, *parts: object) -> None:
