@@ -1,13 +1,10 @@
 """The test suite's settings: production's (tidings.settings), with the few differences tests need,
 set here explicitly (nothing in tidings.settings asks whether it runs under pytest)."""
 
-import os
-
-os.environ.setdefault("TIDINGS_SECRET_KEY", "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789")
-
 from tidings.settings import *  # noqa: F403
 from tidings.settings import STORAGES
 
+SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
 # Hash cheaply (tests/test_accounts.py checks the production list, PRODUCTION_PASSWORD_HASHERS).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Static files from the source folders: there is no collected STATIC_ROOT in a test run.

@@ -83,7 +83,10 @@ def test_sign_in_is_throttled_after_five_failures_per_user_name_and_address(clie
     response = client.post(
         "/accounts/login/", {"username": "reader", "password": "pw-reader-123"}, REMOTE_ADDR="10.0.0.1"
     )
-    assert response.status_code == 200 and "登录失败次数过多，请 15 分钟后再试" in response.content.decode()
+    # 429 with Retry-After; the window is a fixed 15-minute slice, so the wait is at most that.
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 901
+    minutes = re.search(r"登录失败次数过多，请 (\d+) 分钟后再试", response.content.decode())
+    assert minutes is not None and 1 <= int(minutes.group(1)) <= 16
     assert not get_user(client).is_authenticated
     # Unknown names are throttled alike (nothing to learn about which accounts exist).
     for _ in range(5):

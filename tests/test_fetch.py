@@ -212,11 +212,11 @@ def test_one_save_fetches_at_most_the_per_save_limit(allowed: str, monkeypatch: 
     assert r.status_code == 400 and "一次最多保存 2 张外站图片" in r.content.decode()
 
 
-def test_an_account_fetches_at_most_the_hourly_limit(allowed: str, monkeypatch: Any) -> None:
-    monkeypatch.setattr(external_images, "PER_HOUR", 2)
+def test_an_account_fetches_at_most_the_hourly_limit(allowed: str, settings: Any) -> None:
+    settings.EXTERNAL_IMAGES_PER_HOUR = 2
     client = studio_client()
     for i in range(2):
         r = client.post("/studio/new/", {**FORM, "body_md": f"![{i}](http://{allowed}/photo.png?{i})"})
         assert r.status_code == 302
     r = client.post("/studio/new/", {**FORM, "body_md": f"![3](http://{allowed}/photo.png?3)"})
-    assert r.status_code == 400 and "每小时最多获取 2 张外站图片" in r.content.decode()
+    assert r.status_code == 400 and "获取外站图片太频繁" in r.content.decode()

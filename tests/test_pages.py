@@ -98,7 +98,7 @@ def test_care_mode_refuses_to_redirect_off_site(client: Client) -> None:
 
 def test_care_mode_is_saved_on_a_signed_in_profile(client: Client, reader: User) -> None:
     client.force_login(reader)
-    client.get("/care/")
+    client.post("/care/")
     reader.refresh_from_db()
     assert reader.care_mode is True
     client.cookies.pop(CARE_COOKIE)

@@ -85,6 +85,11 @@ def database_from_url(url: str, data_dir: Path) -> dict[str, object]:
     )
 
 
+# How long a SQLite connection waits for another's write lock before "database is locked" (the
+# worker and the importers then retry the whole transaction: tidings.lib.retry).
+SQLITE_BUSY_MS = int(os.environ.get("TIDINGS_SQLITE_BUSY_MS", "5000"))
+
+
 def sqlite_database(path: Path) -> dict[str, object]:
     # SQLite creates the file, not its folder: a fresh data dir (TIDINGS_DATA_DIR) must exist.
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +100,7 @@ def sqlite_database(path: Path) -> dict[str, object]:
             # WAL lets readers (gunicorn workers) run while the worker/importer writes;
             # IMMEDIATE transactions avoid "database is locked" upgrade deadlocks.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={SQLITE_BUSY_MS}; "
                 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
@@ -121,7 +126,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"
 # Images decoded at once per process (tidings.lib.images), and how long an upload waits for a
 # free slot before it is answered 503; unused uploads are deleted after the grace period.
-IMAGE_CONCURRENCY = int(env_str("TIDINGS_IMAGE_CONCURRENCY", "2"))
+IMAGE_CONCURRENCY = env_int("TIDINGS_IMAGE_CONCURRENCY", 2)
 IMAGE_WAIT_SECONDS = float(env_str("TIDINGS_IMAGE_WAIT_SECONDS", "15"))
 MEDIA_GRACE_HOURS = float(env_str("TIDINGS_MEDIA_GRACE_HOURS", "24"))
 
@@ -176,6 +181,26 @@ else:
         }
     }
 
+# Rate-limit counters (tidings.lib.ratelimit) must be shared by every process: Redis when
+# configured, else a table in the database (created by `tidings run` and `tidings migrate`'s
+# createcachetable step; docs/performance.md "Rate limits" measures it against a file cache).
+RATE_LIMIT_CACHE = "limits"
+CACHES[RATE_LIMIT_CACHE] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("TIDINGS_CACHE_PREFIX", "tidings") + "-limits",
+        "TIMEOUT": 86400,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "tidings.lib.cache.AtomicDatabaseCache",
+        "LOCATION": "tidings_limits",
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+    }
+)
+
 # Anonymous page cache (tidings.web.pagecache) and site-block cache, in seconds; 0 turns them off.
 PAGE_CACHE_SECONDS = env_int("TIDINGS_PAGE_CACHE_SECONDS", 60)
 BLOCK_CACHE_SECONDS = env_int("TIDINGS_BLOCK_CACHE_SECONDS", 30)
@@ -227,6 +252,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A RateLimited raised by a view becomes 429 with Retry-After (tidings.lib.ratelimit).
+    "tidings.lib.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -352,6 +379,15 @@ LOGIN_FAILURES_PER_USER = env_int("TIDINGS_LOGIN_FAILURES", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("TIDINGS_LOGIN_FAILURES_PER_ADDRESS", 30)
 LOGIN_WINDOW_SECONDS = env_int("TIDINGS_LOGIN_WINDOW_SECONDS", 900)
 PASSWORD_RESET_TIMEOUT = 3 * 86400
+# More rate limits (tidings.lib.ratelimit.LIMITS; the README's "Limits" table lists them all).
+SIGNUPS_PER_HOUR = env_int("TIDINGS_SIGNUPS_PER_HOUR", 10)  # new accounts per address
+PASSWORD_RESETS_PER_HOUR = env_int("TIDINGS_PASSWORD_RESETS_PER_HOUR", 10)  # per address
+PASSWORD_RESETS_PER_ACCOUNT = env_int("TIDINGS_PASSWORD_RESETS_PER_ACCOUNT", 3)  # per e-mail and day
+REPORTS_PER_HOUR = env_int("TIDINGS_REPORTS_PER_HOUR", 20)  # 举报 per account
+PREVIEWS_PER_MINUTE = env_int("TIDINGS_PREVIEWS_PER_MINUTE", 120)  # studio live preview per account
+AUTOSAVES_PER_MINUTE = env_int("TIDINGS_AUTOSAVES_PER_MINUTE", 30)  # studio autosave per account
+UPLOADS_PER_HOUR = env_int("TIDINGS_UPLOADS_PER_HOUR", 100)  # images per account (studio, API, /join/)
+EXTERNAL_IMAGES_PER_HOUR = env_int("TIDINGS_EXTERNAL_IMAGES_PER_HOUR", 200)  # fetched into bodies, per account
 
 
 def email_settings(backend: str, data_dir: Path) -> dict[str, object]:

@@ -16,6 +16,12 @@
     });
   });
 
+  // 微博 / QQ: the link goes on to the service; the share is counted by a POST beacon (a GET
+  // counts nothing, so a cross-site page cannot inflate the hot ranking).
+  document.querySelectorAll("a[data-share-beacon]").forEach(function (link) {
+    link.addEventListener("click", function () { beacon(link.getAttribute("data-share-beacon")); });
+  });
+
   // Copy link: copy the URL, say so, count the share.
   document.querySelectorAll("button[data-copy]").forEach(function (btn) {
     btn.addEventListener("click", function () {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from tidings.accounts import throttle
 from tidings.accounts.models import User
+from tidings.lib import ratelimit
 from tidings.lib.client import client_address
 
 THROTTLED_MESSAGE = "登录失败次数过多，请 %(minutes)s 分钟后再试，或使用“忘记密码”重设密码。"
@@ -25,17 +27,20 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         "throttled": THROTTLED_MESSAGE,
     }
 
-    def clean(self) -> dict[str, Any]:
-        from django.conf import settings
+    throttled: ratelimit.RateLimited | None = None
 
+    def clean(self) -> dict[str, Any]:
         username = str(self.cleaned_data.get("username") or "")
         address = client_address(self.request)
-        if throttle.is_throttled(username, address):
+        try:
+            throttle.check(username, address)
+        except ratelimit.RateLimited as exc:
+            self.throttled = exc  # the view answers 429 with its Retry-After
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
-                params={"minutes": max(1, settings.LOGIN_WINDOW_SECONDS // 60)},
-            )
+                params={"minutes": max(1, math.ceil(exc.retry_after / 60))},
+            ) from None
         try:
             cleaned = super().clean()
         except ValidationError:

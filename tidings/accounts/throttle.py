@@ -1,44 +1,43 @@
-"""Sign-in throttling: failures counted per user name + address and per address, in the cache.
+"""Sign-in throttling: attempts counted per user name + address and per address, in the shared
+rate-limit store (tidings.lib.ratelimit: every worker process counts together).
 
 The check runs before the password is tried and answers the same for existing and unknown user
-names, so it reveals nothing about which accounts exist. Counters live for the whole window from
-the first failure (a fixed window), and a successful sign-in clears the user name's counter.
+names, so it reveals nothing about which accounts exist. Windows are fixed slices of
+LOGIN_WINDOW_SECONDS; every attempt counts when it arrives, and a successful sign-in takes its
+own back (clears the user name's counter, one off the address's), so in effect failures count.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
+from tidings.lib import ratelimit
 
 
-def _keys(username: str, address: str) -> tuple[str, str]:
-    raw = f"{username.strip().casefold()}|{address}".encode()
-    return (
-        "login-fail:u:" + hashlib.blake2b(raw, digest_size=16).hexdigest(),
-        "login-fail:a:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest(),
-    )
+def _user_key(username: str, address: str) -> tuple[str, str]:
+    return (username.strip().casefold(), address)
+
+
+def check(username: str, address: str) -> None:
+    """Count this attempt against both counters before the password is tried, and raise
+    ratelimit.RateLimited past either limit. Counting first (an atomic increment) is what holds
+    under parallel guesses: checking, then counting the failure afterwards, let every guess that
+    arrived together pass the check."""
+    ratelimit.hit("login-user", *_user_key(username, address))
+    ratelimit.hit("login-address", address)
 
 
 def is_throttled(username: str, address: str) -> bool:
-    per_user, per_address = _keys(username, address)
-    counts = cache.get_many([per_user, per_address])
-    return (
-        int(counts.get(per_user, 0)) >= settings.LOGIN_FAILURES_PER_USER
-        or int(counts.get(per_address, 0)) >= settings.LOGIN_FAILURES_PER_ADDRESS
-    )
+    try:
+        check(username, address)
+    except ratelimit.RateLimited:
+        return True
+    return False
 
 
 def record_failure(username: str, address: str) -> None:
-    for key in _keys(username, address):
-        # add() starts the window only if there is no counter yet; incr() is atomic in Redis.
-        cache.add(key, 0, timeout=settings.LOGIN_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_WINDOW_SECONDS)
+    """The attempt was counted by check() already."""
 
 
 def clear(username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0])
+    """A successful sign-in: its attempt no longer counts against the account or the address."""
+    ratelimit.clear("login-user", *_user_key(username, address))
+    ratelimit.count("login-address", address, delta=-1)

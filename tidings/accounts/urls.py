@@ -2,16 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tidings.accounts import views
-from tidings.accounts.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
     path("", views.account, name="account"),
     path("signup/", views.signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
@@ -27,12 +22,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url="/accounts/password/reset/sent/",
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,7 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from tidings.accounts.access import can_apply, creator_of, is_editor
-from tidings.accounts.forms import SignupForm
+from tidings.accounts.forms import SignupForm, ThrottledAuthenticationForm
+from tidings.lib import ratelimit
+from tidings.lib.client import client_address
 from tidings.moderation.models import Application
 from tidings.moderation.notices import notices_for
 
@@ -32,13 +36,53 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url)
     form = SignupForm(request.POST or None)
+    limited = None
     if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.hit("signup", client_address(request))
+        except ratelimit.RateLimited as exc:
+            limited = exc
+            form.add_error(None, exc.message)
+    if request.method == "POST" and limited is None and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "注册成功，欢迎加入！")
         return HttpResponseRedirect(next_url)
     ctx = {"form": form, "next": next_url, "login_url": f"{settings.LOGIN_URL}?next={quote(next_url)}"}
-    return render(request, "accounts/signup.html", ctx, status=400 if form.errors else 200)
+    response = render(request, "accounts/signup.html", ctx, status=400 if form.errors else 200)
+    return ratelimit.too_many(response, limited) if limited else response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page; a throttled attempt answers 429 with Retry-After (the form and its
+    message as before)."""
+
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        throttled = getattr(form, "throttled", None)
+        return ratelimit.too_many(response, throttled) if throttled else response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's "forgot password" page, limited per client address and per e-mail address asked
+    for (the same for addresses with and without an account, so it reveals nothing)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = "/accounts/password/reset/sent/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            ratelimit.hit("reset-address", client_address(self.request))
+            ratelimit.hit("reset-account", str(form.cleaned_data["email"]).strip().casefold())
+        except ratelimit.RateLimited as exc:
+            form.add_error("email", exc.message)
+            return ratelimit.too_many(self.form_invalid(form), exc)
+        return super().form_valid(form)
 
 
 @login_required

@@ -26,6 +26,7 @@ from tidings.articles import access, actions, images, transitions
 from tidings.articles import input as article_input
 from tidings.articles.models import Article
 from tidings.creators.models import Creator
+from tidings.lib import ratelimit
 from tidings.lib.images import ImageRejected
 
 
@@ -298,6 +299,7 @@ def delete(request: HttpRequest, article_id: int) -> Status[None]:
 def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] = "") -> Status[dict[str, Any]]:
     """400 names what is wrong with the file; 503 when this server is busy with other images."""
     _writer(request)
+    ratelimit.hit("upload", request.user.pk)  # past the limit: 429 JSON with Retry-After (middleware)
     try:
         image = images.add_upload(file, by=request.user)
     except ImageRejected as exc:

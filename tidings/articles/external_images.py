@@ -12,16 +12,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
-from django.utils import timezone
-
 from tidings.articles.rendering import media_url
+from tidings.lib import ratelimit
 from tidings.lib.fetch import FetchRefused, fetch
 from tidings.lib.images import ImageRejected
 from tidings.lib.markdown_scan import rewrite_image_sources, scan_body
 
 PER_SAVE = 20  # external images fetched in one save
-PER_HOUR = 200  # external images fetched for one account in an hour
 
 
 def external_sources(body_md: str) -> list[str]:
@@ -39,8 +36,11 @@ def localise_external_images(body_md: str, *, by: Any) -> tuple[str, dict[str, s
         return body_md, {}
     if len(sources) > PER_SAVE:
         return body_md, {"body_md": f"一次最多保存 {PER_SAVE} 张外站图片（现在 {len(sources)} 张），请分几次保存。"}
-    if not _take_from_hourly_allowance(by, len(sources)):
-        return body_md, {"body_md": f"每小时最多获取 {PER_HOUR} 张外站图片，请稍后再保存。"}
+    try:
+        for _ in sources:
+            ratelimit.hit("external-image", getattr(by, "pk", None))
+    except ratelimit.RateLimited as exc:
+        return body_md, {"body_md": f"外站图片：{exc.message}"}
     replaced: dict[str, str] = {}
     for src in sources:
         try:
@@ -53,14 +53,3 @@ def localise_external_images(body_md: str, *, by: Any) -> tuple[str, dict[str, s
             return body_md, {"body_md": image_error_message(e, lead=f"外站图片 {src} 无法使用")}
         replaced[src] = media_url(image.path)
     return rewrite_image_sources(body_md, replaced.get), {}
-
-
-def _take_from_hourly_allowance(user: Any, count: int) -> bool:
-    key = f"external-images:{getattr(user, 'pk', None)}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        used = cache.incr(key, count)
-    except ValueError:  # expired between add and incr
-        cache.set(key, count, timeout=3600)
-        used = count
-    return bool(used <= PER_HOUR)

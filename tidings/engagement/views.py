@@ -10,11 +10,8 @@ cannot count for someone else (hence no CSRF token, which cached pages cannot ca
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tidings.articles.models import Article
 from tidings.engagement import actions
+from tidings.lib import ratelimit
 from tidings.lib.client import client_address
 
 VISITOR_COOKIE = "tidings_vid"
@@ -37,27 +35,20 @@ def visitor_for(request: HttpRequest) -> str | None:
     return f"v:{vid}" if vid else None
 
 
-def _too_many_new_visitors(request: HttpRequest) -> bool:
-    """A script that drops its cookie after every request would be a new visitor each time: new
-    visitor ids are limited per client address and hour (settings.NEW_VISITORS_PER_HOUR), so such
-    a loop moves a counter at most that often. Returning visitors keep their cookie for a year."""
-    digest = hashlib.blake2b(client_address(request).encode(), digest_size=12).hexdigest()
-    key = f"vid-mint:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        minted = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        minted = 1
-    return minted > settings.NEW_VISITORS_PER_HOUR
-
-
 def with_new_visitor(request: HttpRequest) -> HttpResponse:
-    """Set a visitor cookie and send the POST back once (307 keeps method and body)."""
+    """Set a visitor cookie and send the POST back once (307 keeps method and body).
+
+    A script that drops its cookie after every request would be a new visitor each time: new
+    visitor ids are limited per client address and hour (settings.NEW_VISITORS_PER_HOUR, counted
+    by all workers together), so such a loop moves a counter at most that often. Returning
+    visitors keep their cookie for a year."""
     if request.GET.get(RETRIED):
         return JsonResponse({"counted": False, "reason": "no visitor cookie"}, status=200)
-    if _too_many_new_visitors(request):
-        return JsonResponse({"counted": False, "reason": "too many new visitors from this address"}, status=429)
+    try:
+        ratelimit.hit("new-visitor", client_address(request))
+    except ratelimit.RateLimited as exc:
+        body = {"counted": False, "reason": "too many new visitors from this address", "error": exc.message}
+        return ratelimit.too_many(JsonResponse(body), exc)
     response = HttpResponseRedirect(f"{request.path}?{RETRIED}=1", status=307)
     response.set_signed_cookie(
         VISITOR_COOKIE,

@@ -19,6 +19,7 @@ from tidings.accounts.access import creator_of, is_signed_in
 from tidings.accounts.models import User
 from tidings.articles.images import image_error_message
 from tidings.articles.models import Article
+from tidings.lib import ratelimit
 from tidings.lib.images import ImageRejected, ProcessedImage, check_size, discard, process_image
 from tidings.lib.numbers import ascii_int
 from tidings.moderation import access, actions
@@ -99,6 +100,7 @@ def join(request: HttpRequest) -> HttpResponse:
         return render(request, "web/join.html", ctx)
 
     avatar = ""
+    limited = None
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, user=user)
         valid = form.is_valid()
@@ -106,7 +108,11 @@ def join(request: HttpRequest) -> HttpResponse:
         picture: ProcessedImage | None = None
         if upload:
             try:
+                ratelimit.hit("upload", user.pk)
                 picture = _avatar_picture(upload)
+            except ratelimit.RateLimited as exc:
+                form.add_error("avatar", exc.message)
+                valid, limited = False, exc
             except ImageRejected as exc:
                 form.add_error("avatar", image_error_message(exc, lead="这张图片不能用作头像"))
                 valid = False
@@ -158,7 +164,8 @@ def join(request: HttpRequest) -> HttpResponse:
     else:
         form = ApplicationForm(initial={"kind": Application.Kind.INDIVIDUAL}, user=user)
     ctx.update(form=form, avatar=avatar, avatar_token=_avatar_token(avatar), media_url=settings.MEDIA_URL)
-    return render(request, "web/join.html", ctx, status=400 if request.method == "POST" else 200)
+    response = render(request, "web/join.html", ctx, status=400 if request.method == "POST" else 200)
+    return ratelimit.too_many(response, limited) if limited else response
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,12 +297,18 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("不能举报自己的文章。")
     form = ReportForm(request.POST or None)
     done = False
+    limited = None
     if request.method == "POST" and allowed and form.is_valid():
         try:
+            ratelimit.hit("report", request.user.pk)
             actions.report_article(article, _me(request), form.cleaned_data["reason"])
             done = True
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            limited = exc
         except actions.ModerationError as exc:
             _add_error(form, exc)
     ctx = _ctx(request, article=article, form=form, allowed=allowed, done=done)
     status = 400 if request.method == "POST" and not done else 200
-    return render(request, "moderation/report.html", ctx, status=status)
+    response = render(request, "moderation/report.html", ctx, status=status)
+    return ratelimit.too_many(response, limited) if limited else response

@@ -29,6 +29,7 @@ from tidings.articles import input as article_input
 from tidings.articles.models import Article, Revision
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
+from tidings.lib import ratelimit
 from tidings.lib.dates import parse_when
 from tidings.lib.images import MAX_BYTES, ImageRejected
 from tidings.lib.timefmt import local_datetime
@@ -173,6 +174,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
     publish_at_raw = request.POST.get("publish_at", "")
     errors: dict[str, str] = {}
     notes: list[str] = []
+    limited: ratelimit.RateLimited | None = None
 
     def again(status: int, message: str = "") -> HttpResponse:
         ctx = _form_ctx(request, article, raw, errors=errors, message=message, publish_at=publish_at_raw)
@@ -184,7 +186,11 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
         if upload is None:
             continue
         try:
+            ratelimit.hit("upload", request.user.pk)
             image = images.add_upload(upload, by=request.user)
+        except ratelimit.RateLimited as exc:
+            errors[where], limited = exc.message, exc
+            continue
         except ImageRejected as exc:
             errors[where] = images.image_error_message(exc)
             continue
@@ -211,7 +217,8 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
     except transitions.WrongState as exc:
         return again(409, str(exc))
     if errors:  # the text is saved, an upload was not
-        return again(400, "文字已保存，但有文件没有上传成功：请看下面的说明。")
+        message = "文字已保存，但有文件没有上传成功：请看下面的说明。"
+        return ratelimit.too_many(again(429, message), limited) if limited else again(400, message)
     done = "uploaded" if notes else "saved"
     if action in ("publish", "schedule"):
         when = None
@@ -243,6 +250,7 @@ def _int(value: str | None) -> int | None:
 
 @require_POST
 @writer_required
+@ratelimit.per_account("autosave")
 def autosave(request: HttpRequest) -> JsonResponse:
     """studio.js saves the open draft every few seconds when it changed. A save based on an older
     version answers 409 and writes nothing; the page says so instead of losing either text."""
@@ -277,6 +285,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 @writer_required
+@ratelimit.per_account("preview")
 def preview(request: HttpRequest) -> JsonResponse:
     """The live preview: the body as readers will see it, by the same renderer and sanitiser."""
     body = request.POST.get("body_md", "")
@@ -287,6 +296,7 @@ def preview(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 @writer_required
+@ratelimit.per_account("upload")
 def upload(request: HttpRequest) -> JsonResponse:
     """An image for the body (button or drag-and-drop): JSON with the Markdown to insert."""
     file = request.FILES.get("image")

@@ -87,8 +87,9 @@ def site_for(request: HttpRequest) -> SiteBlocks:
 
 
 def care_for(request: HttpRequest) -> bool:
-    if request.COOKIES.get(CARE_COOKIE) == "1":
-        return True
+    chosen = request.COOKIES.get(CARE_COOKIE)
+    if chosen in ("1", "0"):  # this browser's own choice comes first
+        return chosen == "1"
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and getattr(user, "care_mode", False))
 

@@ -28,7 +28,7 @@ from tidings.engagement.actions import SHARE_TARGETS, record_share
 from tidings.engagement.views import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
 from tidings.web import a11y
-from tidings.web.context import a11y_for, site_for
+from tidings.web.context import a11y_for, care_for, site_for
 from tidings.web.pagecache import CARE_COOKIE, cacheable
 
 PAGE_SIZE = 20
@@ -99,19 +99,19 @@ SHARE_DESTINATIONS = {
 @csrf_exempt  # a share beacon only moves a counter; there is nothing for a forged request to steal
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, pk: int, target: str) -> HttpResponse:
-    """Count a share, then send the reader on to the service (GET) or answer the beacon (POST).
-
-    Deduplicated per visitor (tidings.engagement.views): a link followed without a visitor
-    cookie (no read beacon ran, e.g. no JavaScript) still goes on, but does not count."""
+    """POST (the beacon site.js sends) counts a share; GET only sends the reader on to the
+    service and counts nothing, so a cross-site page that loads the link cannot inflate the hot
+    ranking. Deduplicated per visitor (tidings.engagement.views)."""
     if target not in SHARE_TARGETS:
         raise Http404("Unknown share target.")
     a = get_object_or_404(Article.objects.published().only("id", "title"), pk=pk)
-    visitor = visitor_for(request)
-    if visitor is None and request.method == "POST":
-        return with_new_visitor(request)  # the beacon comes back once with a visitor cookie
-    counted = visitor is not None and record_share(a.pk, target, visitor)
-    if request.method == "POST" or target not in SHARE_DESTINATIONS:
-        return JsonResponse({"ok": True, "target": target, "counted": counted})
+    if request.method == "POST":
+        visitor = visitor_for(request)
+        if visitor is None:
+            return with_new_visitor(request)  # the beacon comes back once with a visitor cookie
+        return JsonResponse({"ok": True, "target": target, "counted": record_share(a.pk, target, visitor)})
+    if target not in SHARE_DESTINATIONS:
+        return HttpResponseRedirect(a.get_absolute_url())
     url = quote(request.build_absolute_uri(a.get_absolute_url()), safe="")
     return HttpResponseRedirect(SHARE_DESTINATIONS[target].format(url=url, title=quote(a.title, safe="")))
 
@@ -134,25 +134,26 @@ def creator(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.GET.get("next") or request.META.get("HTTP_REFERER") or "/"
+    target = request.POST.get("next") or request.GET.get("next") or request.META.get("HTTP_REFERER") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return "/"
     return target
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def care(request: HttpRequest) -> HttpResponse:
-    """进入/退出关怀版: flips the care-mode cookie (and the profile setting when signed in)."""
-    turn_on = request.COOKIES.get(CARE_COOKIE) != "1"
+    """进入/退出关怀版: flips care mode for this browser (the cookie: "1" on, "0" off).
+
+    A GET (the link on every page, which cached pages can carry) changes nothing stored on the
+    server; a POST (a form with its CSRF token) also saves the choice on a signed-in reader's
+    profile, which then applies in browsers that have no cookie yet."""
+    turn_on = not care_for(request)
     if "on" in request.GET:
         turn_on = request.GET["on"] != "0"
     response = HttpResponseRedirect(_safe_next(request))
-    if turn_on:
-        response.set_cookie(CARE_COOKIE, "1", max_age=365 * 86400, samesite="Lax", httponly=True)
-    else:
-        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    response.set_cookie(CARE_COOKIE, "1" if turn_on else "0", max_age=365 * 86400, samesite="Lax", httponly=True)
     user = request.user
-    if user.is_authenticated:
+    if request.method == "POST" and user.is_authenticated:
         User.objects.filter(pk=user.pk).update(care_mode=turn_on)
     return response
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tidings.importers.export import export_articles
+from tidings.lib.retry import call_with_retry
 
 PROGRESS_EVERY = 50
 
@@ -39,7 +40,12 @@ class Command(BaseCommand):
             if verbose and total > PROGRESS_EVERY and done % PROGRESS_EVERY == 0 and done < total:
                 self.stderr.write(f"… {done}/{total} articles")
 
-        summary = export_articles(folder, include_drafts=options["include_drafts"], progress=progress)
+        # Exporting again overwrites the same files, so a lock timeout or lost connection simply
+        # starts the export over after a pause (tidings.lib.retry).
+        summary = call_with_retry(
+            lambda: export_articles(folder, include_drafts=options["include_drafts"], progress=progress),
+            what="export",
+        )
         for missing in summary.missing_media:
             self.stderr.write(f"warning: {missing}: media file not found; its link was left as it was")
         if verbose:

@@ -8,6 +8,8 @@ Output (contract, docs/DESIGN.md "CLI"):
 - stderr: one `error: <path>: <reason>` line per problem (a file may have several), progress
   every 50 files when there are more than 50 (`… 150/600 files`), and a final count.
 - exit status: 0 when every file imported, 1 when any failed; the other files still import.
+- a lock timeout or lost connection (the site is writing too) runs the file's transaction again
+  after a pause (tidings.lib.retry), up to 8 times, before it counts as a failure.
 
 The rules of the format are in tidings/importers/markdown.py.
 """
@@ -15,11 +17,13 @@ The rules of the format are in tidings/importers/markdown.py.
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from tidings.importers.markdown import HANDLE, ImportRejectedError, MarkdownImporter, collect_files, find_channel
+from tidings.lib.retry import call_with_retry
 
 PROGRESS_EVERY = 50
 
@@ -58,7 +62,8 @@ class Command(BaseCommand):
         total = len(files)
         for n, (path, root) in enumerate(files, 1):
             try:
-                result = importer.import_file(path, root)
+                # A lock timeout while the site writes: the file's transaction runs again.
+                result = call_with_retry(partial(importer.import_file, path, root), what=f"import {path}")
             except ImportRejectedError as exc:
                 failed += 1
                 for reason in exc.reasons:

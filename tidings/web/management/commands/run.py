@@ -7,8 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from argparse import ArgumentParser
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tidings.articles.models import Article
+from tidings.lib.retry import Backoff
 
 
 def default_workers() -> int:
@@ -30,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("TIDINGS_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("TIDINGS_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("TIDINGS_WORKERS", default_workers())))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("TIDINGS_THREADS", "4")),
+            help="Threads per gunicorn worker (gthread worker class).",
+        )
         parser.add_argument("--no-demo", action="store_true", help="Do not create demo content on an empty site.")
         parser.add_argument("--demo-articles", type=int, default=500)
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
@@ -38,6 +47,7 @@ class Command(BaseCommand):
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the shared rate-limit counters (settings.CACHES)
         self.stdout.write("Database is up to date.")
         if not opts["no_demo"] and not Article.objects.exists():
             from tidings.demo.generator import generate
@@ -58,34 +68,82 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "tidings.wsgi:application",
             "--bind", bind,
             "--workers", str(opts["workers"]),
-            "--worker-class", "sync",
+            # Threads: a connection that sends nothing (or dribbles) holds one thread, not a
+            # whole worker; the sync class let two stalled sockets stop the site (docs/operations.md).
+            "--worker-class", "gthread", "--threads", str(opts["threads"]),
             "--max-requests", "10000", "--max-requests-jitter", "1000",
             "--control-socket", str(run_dir / "gunicorn.ctl"),
             "--access-logfile", os.environ.get("TIDINGS_ACCESS_LOG", "-"),
             "--forwarded-allow-ips", os.environ.get("TIDINGS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]  # fmt: skip
-        procs = [subprocess.Popen(web)]
+        children = [Child("web server", web)]
         if not opts["no_worker"]:
-            procs.append(subprocess.Popen([sys.executable, "-m", "tidings.cli", "worker"]))
-        self.stdout.write(self.style.SUCCESS(f"Tidings is serving on http://{bind}/ (Ctrl+C stops it)"))
+            children.append(Child("worker", [sys.executable, "-m", "tidings.cli", "worker"]))
+        supervise(children, self.stderr.write, ready=lambda: self.stdout.write(
+            self.style.SUCCESS(f"Tidings is serving on http://{bind}/ (Ctrl+C stops it)")
+        ))  # fmt: skip
 
-        def stop(signum: int, frame: object) -> None:
-            for p in procs:
-                if p.poll() is None:
-                    p.terminate()
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        try:
-            while all(p.poll() is None for p in procs):
-                time.sleep(0.5)
-        finally:
-            stop(0, None)
-            for p in procs:
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-        failed = [p.returncode for p in procs if p.returncode not in (0, -signal.SIGTERM, None)]
-        if failed:
-            raise SystemExit(failed[0])
+class Child:
+    """One supervised process: its command, the running process and its restart schedule."""
+
+    def __init__(self, name: str, argv: list[str]) -> None:
+        self.name = name
+        self.argv = argv
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.started = 0.0
+        self.restart_at: float | None = None
+        self.backoff = Backoff(first=1.0, cap=MAX_RESTART_DELAY)
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv)
+        self.started = time.monotonic()
+        self.restart_at = None
+
+
+# A child that ran this long before it died starts again at once (its backoff is reset); one
+# that keeps dying right after its start waits 1, 2, 4 … up to MAX_RESTART_DELAY seconds.
+STABLE_SECONDS = 60.0
+MAX_RESTART_DELAY = 60.0
+
+
+def supervise(children: list[Child], say: Callable[[str], object], ready: Callable[[], object]) -> None:
+    """Start the children and keep them running: a child that exits (crashed, killed, out of
+    memory) is logged and started again after a growing pause, while the others go on serving.
+    Returns only after SIGINT or SIGTERM, having stopped every child."""
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        child.start()
+    ready()
+    try:
+        while not stopping.wait(0.2):
+            now = time.monotonic()
+            for child in children:
+                assert child.proc is not None
+                if child.restart_at is None and child.proc.poll() is not None:
+                    if now - child.started >= STABLE_SECONDS:
+                        child.backoff.reset()
+                    delay = child.backoff.next_delay()
+                    child.restart_at = now + delay
+                    say(f"{child.name} exited with status {child.proc.returncode}; starting it again in {delay:.1f} s")
+                elif child.restart_at is not None and now >= child.restart_at:
+                    child.start()
+                    say(f"{child.name} started again (pid {child.proc.pid})")
+    finally:
+        for child in children:
+            if child.proc is not None and child.proc.poll() is None:
+                child.proc.terminate()
+        for child in children:
+            if child.proc is None:
+                continue
+            try:
+                child.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.proc.kill()
+                child.proc.wait()
