@@ -32,8 +32,8 @@ SITE_WIDE = {
 class TidingsAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """ninja's schema plus what the site answers before any operation runs (SITE_WIDE): each
-        operation declares 400 and 414, and each string parameter states that it holds no control
-        character."""
+        operation declares 400 and 414, each string parameter states that it holds no control
+        character, and an uploaded file is not empty."""
         schema = super().get_openapi_schema(**kwargs)
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in schema["paths"].values():
@@ -46,6 +46,11 @@ class TidingsAPI(NinjaAPI):
                     for option in parameter["schema"].get("anyOf", [parameter["schema"]]):
                         if option.get("type") == "string" and "pattern" not in option:
                             option["pattern"] = NO_CONTROL_CHARACTERS
+                # Django drops an empty file part, so an empty file is a missing one (422).
+                form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data", {})
+                for field in form.get("schema", {}).get("properties", {}).values():
+                    if field.get("format") == "binary":
+                        field["minLength"] = 1
         return schema
 
 
@@ -160,8 +165,8 @@ class ListParams(Schema):
     # The ranges are stated in the schema; a request outside them gets a clear 400 (list_articles).
     page: int = Field(1, json_schema_extra={"minimum": 1}, description="Past the last page: 404, as on the pages")
     page_size: int = Field(20, json_schema_extra={"minimum": 1, "maximum": 100})
-    channel: str | None = Field(None, max_length=40, description=SLUG)
-    creator: str | None = Field(None, max_length=40, description="A creator's handle (as in /u/<handle>/)")
+    channel: str = Field("", max_length=40, description=SLUG)
+    creator: str = Field("", max_length=40, description="A creator's handle (as in /u/<handle>/)")
 
 
 @api.get(
@@ -216,7 +221,7 @@ def related_articles(request: HttpRequest, article_id: int) -> dict[str, object]
 
 
 class HotParams(Schema):
-    channel: str | None = Field(None, max_length=40, description=SLUG)
+    channel: str = Field("", max_length=40, description=SLUG)
     limit: int = Field(20, ge=1, le=100)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -65,8 +65,15 @@ def _text_time(value: Any) -> Any:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """JSON has one kind of number: 5.0 is the integer 5 (JSON Schema agrees). Text is not a number."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 # The schema's statement of _a_sane_year: the time starts with a year in 1900–9998.
-SANE_YEAR: dict[str, Any] = {"pattern": r"^(19\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-"}
+SANE_YEAR: dict[str, Any] = {"pattern": r"^(19[0-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9][0-9]|99[0-8][0-9]|999[0-8])-"}
 
 
 def _a_sane_year(value: dt.datetime | None) -> dt.datetime | None:
@@ -96,7 +103,7 @@ MAX_REFERENCE_TITLE, MAX_REFERENCE_SOURCE, MAX_URL = 300, 200, 500
 class ReferenceIn(JsonObject):
     title: str = Field(min_length=1, max_length=MAX_REFERENCE_TITLE)
     source: str = Field("", max_length=MAX_REFERENCE_SOURCE)
-    url: str = Field("", max_length=MAX_URL, description="http(s) only", pattern=r"^(https?://\S+)?$")
+    url: str = Field("", max_length=MAX_URL, description="http(s) only", pattern=r"^(https?://[^\x00-\x20\x7f]+)?$")
     date: dt.datetime | dt.date | None = Field(None, description="ISO 8601 date or date-time; no zone = site's zone")
 
     _date_is_text = field_validator("date", mode="before")(_text_time)
@@ -123,6 +130,7 @@ class ArticleIn(JsonObject):
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
     _publish_at_in_range = field_validator("publish_at")(_a_sane_year)
+    _version_is_whole = field_validator("version", mode="before")(_whole_number)
 
 
 class PublishIn(JsonObject):
@@ -231,7 +239,11 @@ def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | N
 
 
 @_operation("get", "/me/articles", response={200: MyArticleList, **ERRORS}, summary="My articles, any state")
-def my_articles(request: HttpRequest, status: str | None = None) -> dict[str, Any]:
+def my_articles(
+    request: HttpRequest,
+    # Article.Status's values; "" is every state.
+    status: Literal["", "draft", "pending", "scheduled", "published", "withdrawn"] = "",
+) -> dict[str, Any]:
     creator = _writer(request)
     qs = Article.objects.live().by(creator).select_related("channel").order_by("-updated_at", "-pk")
     if status:

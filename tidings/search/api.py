@@ -19,7 +19,7 @@ router = Router(tags=["search"])
 # The schema states what service.read checks (it answers 400 outside these): a day in the years
 # 1900–9998 (or empty: no bound), a page in 1–MAX_PAGE, a query of at most MAX_QUERY_CHARS characters.
 DAY: dict[str, Any] = {
-    "pattern": r"^((19\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$",
+    "pattern": r"^((19[0-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9][0-9]|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
 }
 
 
