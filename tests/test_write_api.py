@@ -310,7 +310,7 @@ def test_my_articles_status_filter_takes_only_known_states(client: Client, token
     assert client.get("/api/v1/me/articles?status=bogus", **bearer(token)).status_code == 422
 
 
-def test_an_upload_takes_one_file_and_one_alt(client: Client, token: str) -> None:
+def test_an_upload_takes_exactly_one_non_empty_file_and_one_alt(client: Client, token: str) -> None:
     def upload(**data: object) -> Any:
         return client.post("/api/v1/images", data, **bearer(token))
 
@@ -323,3 +323,10 @@ def test_an_upload_takes_one_file_and_one_alt(client: Client, token: str) -> Non
     one.name = "c.png"
     r = upload(file=one, alt=["一", "二"])
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["form", "alt"]
+    r = upload(alt="没有文件")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["file", "file"]
+    empty = io.BytesIO(b"")
+    empty.name = "empty.png"
+    r = upload(file=empty)  # 400 naming the file (or 422 "missing" when the parser drops an empty part)
+    assert r.status_code == 400 and "file" in r.json()["errors"]
+    assert not client.get("/api/v1/me/articles", **bearer(token)).json()["items"]

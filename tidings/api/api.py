@@ -46,7 +46,8 @@ class TidingsAPI(NinjaAPI):
                     for option in parameter["schema"].get("anyOf", [parameter["schema"]]):
                         if option.get("type") == "string" and "pattern" not in option:
                             option["pattern"] = NO_CONTROL_CHARACTERS
-                # Django drops an empty file part, so an empty file is a missing one (422).
+                # An empty file is refused: 400 "not an image", or 422 "missing" when Django's
+                # parser drops the empty part.
                 form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data", {})
                 for field in form.get("schema", {}).get("properties", {}).values():
                     if field.get("format") == "binary":
