@@ -98,3 +98,54 @@ def test_the_openapi_schema_describes_every_endpoint(client: Client) -> None:
     ):
         assert path in schema["paths"], path
     assert "404" in schema["paths"]["/api/v1/articles/{article_id}"]["get"]["responses"]
+
+
+def test_the_lists_next_link_url_encodes_its_filters(client: Client) -> None:
+    from tests.conftest import make_creator
+
+    author = make_creator("记者&编辑", "记者")  # a handle that needs encoding (a slug may hold Chinese)
+    for i in range(3):
+        make_article(author, f"编码{i}", channel_slug="tech")
+    body = client.get("/api/v1/articles", {"creator": "记者&编辑", "channel": "tech", "page_size": 2}).json()
+    assert body["count"] == 3
+    assert (
+        body["next"]
+        == "/api/v1/articles?page_size=2&channel=tech&creator=%E8%AE%B0%E8%80%85%26%E7%BC%96%E8%BE%91&page=2"
+    )
+    page2 = client.get(body["next"]).json()
+    assert [i["title"] for i in page2["items"]] == ["编码2"] and page2["next"] is None
+    assert client.get(page2["previous"]).json()["items"] == body["items"]
+
+
+def test_errors_under_the_api_are_json_whoever_answers(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = client.get("/api/v1/no-such-thing")
+    assert r.status_code == 404 and r["Content-Type"] == "application/json" and r.json() == {"detail": "Not Found"}
+    r = client.patch("/api/v1/hot")
+    assert r.status_code == 405 and r.json() == {"detail": "Method Not Allowed"} and "GET" in r["Allow"]
+    # The pages keep their HTML error pages.
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("tidings.discovery.blocks.hot", broken)
+    client.raise_request_exception = False
+    r = client.get("/api/v1/hot")
+    assert r.status_code == 500 and r.json() == {"detail": "Internal Server Error"}
+
+
+def test_an_over_long_url_is_414_json_under_the_api_and_text_elsewhere(client: Client) -> None:
+    r = client.get("/api/v1/search", {"q": "长" * 300})  # 300 characters are 2,700 once percent-encoded
+    assert r.status_code == 414 and "2048" in r.json()["detail"]
+    r = client.get("/search", {"q": "长" * 300})
+    assert r.status_code == 414 and r["Content-Type"].startswith("text/plain")
+    assert client.get("/api/v1/search", {"q": "长" * 100}).status_code == 200
+
+
+def test_head_is_answered_wherever_get_is(client: Client, articles: list[Article]) -> None:
+    for path in ("/api/v1/articles", "/api/v1/hot", f"/api/v1/articles/{articles[0].pk}", "/api/v1/openapi.json",
+                 "/", "/hot/", articles[0].get_absolute_url(), "/search?q=接口", "/u/liwei/", "/healthz"):  # fmt: skip
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head["Content-Type"] == get["Content-Type"] and head.content == b"", path
+    assert client.head("/api/v1/articles/999999").status_code == 404

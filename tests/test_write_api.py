@@ -172,10 +172,15 @@ def test_another_creators_article_is_404_for_every_write(client: Client, token: 
 
 
 def test_bad_input_gets_clear_errors_and_writes_nothing(client: Client, token: str) -> None:
-    bad = {**ARTICLE, "channel": "no-such", "references": [{"title": "x", "url": "javascript:alert(1)"}]}
+    bad = {**ARTICLE, "channel": "no-such", "references": [{"title": "<b></b>", "url": "https://example.org/"}]}
     r = post(client, "/api/v1/articles", bad, token)
     assert r.status_code == 400
     assert set(r.json()["errors"]) == {"channel", "references.1"}
+    # A link that is not http(s) breaks the schema's pattern: 422 naming the field.
+    r = post(
+        client, "/api/v1/articles", {**ARTICLE, "references": [{"title": "x", "url": "javascript:alert(1)"}]}, token
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-3:] == ["references", 0, "url"]
     r = post(client, "/api/v1/articles", {"title": ["not", "text"]}, token)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "title"
     r = client.post("/api/v1/articles", "{not json", content_type="application/json", **bearer(token))
@@ -244,6 +249,84 @@ def test_a_body_that_is_not_a_json_object_is_refused(client: Client, token: str)
     assert not Article.objects.exists()
 
 
-def test_a_page_far_past_the_end_is_empty_not_an_error(client: Client, author: Creator) -> None:
+def test_a_page_far_past_the_end_is_a_json_404_as_on_the_pages_not_a_500(client: Client, author: Creator) -> None:
     r = client.get("/api/v1/articles?page=32589158477190044730&page_size=51")
-    assert r.status_code == 200 and r.json()["items"] == []
+    assert r.status_code == 404 and r.json() == {"detail": "No page 32589158477190044730."}
+    assert client.get("/?page=32589158477190044730").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "loc"),
+    [
+        ("title", "标" * 201, ["title"]),
+        ("summary", "摘" * 501, ["summary"]),
+        ("tags", ["长" * 21], ["tags", 0]),
+        ("tags", [f"标签{i}" for i in range(11)], ["tags"]),
+        ("references", [{"title": "题" * 301}], ["references", 0, "title"]),
+        ("references", [{"title": "报告", "source": "源" * 201}], ["references", 0, "source"]),
+    ],
+)
+def test_over_long_fields_are_refused_naming_the_field_never_cut_short(
+    client: Client, token: str, field: str, value: object, loc: list[object]
+) -> None:
+    r = post(client, "/api/v1/articles", {**ARTICLE, field: value}, token)
+    assert r.status_code == 422
+    assert [e["loc"][2:] for e in r.json()["detail"]] == [loc]
+    assert not Article.objects.exists()
+
+
+def test_the_limits_are_stated_in_the_schema(client: Client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    article, reference = schemas["ArticleIn"]["properties"], schemas["ReferenceIn"]["properties"]
+    assert (article["title"]["maxLength"], article["summary"]["maxLength"], article["body_md"]["maxLength"]) == (
+        200,
+        500,
+        200_000,
+    )
+    assert article["tags"]["maxItems"] == 10 and article["tags"]["items"]["maxLength"] == 20
+    assert (reference["title"]["maxLength"], reference["source"]["maxLength"]) == (300, 200)
+
+
+def test_a_drafts_url_is_null_and_its_edit_url_is_the_studios(client: Client, token: str) -> None:
+    draft = post(client, "/api/v1/articles", ARTICLE, token).json()
+    assert draft["status"] == "draft" and draft["url"] is None
+    assert draft["edit_url"] == f"/studio/a/{draft['id']}/"
+    published = client.post(f"/api/v1/articles/{draft['id']}/publish", {}, "application/json", **bearer(token)).json()
+    assert published["status"] == "published" and published["url"] == f"/a/{draft['id']}/"
+    assert client.get(published["url"]).status_code == 200
+
+
+def test_version_is_a_whole_json_number(client: Client, token: str) -> None:
+    a = post(client, "/api/v1/articles", ARTICLE, token).json()
+    path = f"/api/v1/articles/{a['id']}"
+    assert put(client, path, {**ARTICLE, "title": "新", "version": 1.0}, token).json()["version"] == 2
+    assert put(client, path, {**ARTICLE, "version": 2.5}, token).status_code == 422
+    assert put(client, path, {**ARTICLE, "version": "2"}, token).status_code == 422
+
+
+def test_my_articles_status_filter_takes_only_known_states(client: Client, token: str) -> None:
+    post(client, "/api/v1/articles", ARTICLE, token)
+    assert len(client.get("/api/v1/me/articles?status=draft", **bearer(token)).json()["items"]) == 1
+    assert client.get("/api/v1/me/articles?status=bogus", **bearer(token)).status_code == 422
+
+
+def test_an_upload_takes_exactly_one_non_empty_file_and_one_alt(client: Client, token: str) -> None:
+    def upload(**data: object) -> Any:
+        return client.post("/api/v1/images", data, **bearer(token))
+
+    two = [io.BytesIO(png()), io.BytesIO(png((20, 20)))]
+    for f, name in zip(two, ("a.png", "b.png"), strict=True):
+        f.name = name
+    r = upload(file=two)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["form", "file"]
+    one = io.BytesIO(png())
+    one.name = "c.png"
+    r = upload(file=one, alt=["一", "二"])
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["form", "alt"]
+    r = upload(alt="没有文件")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["file", "file"]
+    empty = io.BytesIO(b"")
+    empty.name = "empty.png"
+    r = upload(file=empty)  # 400 naming the file (or 422 "missing" when the parser drops an empty part)
+    assert r.status_code == 400 and "file" in r.json()["errors"]
+    assert not client.get("/api/v1/me/articles", **bearer(token)).json()["items"]

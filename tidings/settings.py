@@ -221,6 +221,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own Swagger UI files (ninja/static): /api/v1/docs loads nothing from a CDN.
+    "ninja",
     "tidings.accounts",
     "tidings.audit",
     "tidings.moderation",
@@ -238,8 +240,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # HEAD is answered wherever GET is (the view runs as GET, the body is dropped).
+    "tidings.web.methods.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # 400 for control characters (NUL…) in the path, query or form values, before any lookup.
+    # Under /api/ every error is JSON, whichever layer (404, 405, CSRF, 500) answered it.
+    "tidings.api.errors.JsonErrorsMiddleware",
+    # 400 for control characters (NUL…) in the path, query or form values, 414 for a URL over 2 KB.
     "tidings.web.badinput.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves anonymous GETs from the page cache before sessions/auth/CSRF run.

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
 
+from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -14,10 +17,46 @@ from tidings.api.errors import Error, Invalid, SchemaError
 from tidings.api.write import register
 from tidings.articles.models import Article
 from tidings.discovery import blocks
+from tidings.lib import ratelimit
 from tidings.lib.markup import plain_text
 from tidings.search.api import router as search_router
+from tidings.web.badinput import MAX_URL
 
-api = NinjaAPI(
+# What tidings.web.badinput answers for every path before an operation sees the request.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+SITE_WIDE = {
+    400: "A control character (such as NUL) in the path or query string",
+    414: f"The path and query string are longer than {MAX_URL} characters",
+}
+
+
+class TidingsAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """ninja's schema plus what the site answers before any operation runs (SITE_WIDE): each
+        operation declares 400 and 414, each string parameter states that it holds no control
+        character, and an uploaded file is not empty."""
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]  # ninja's keys are ints
+                for status, description in SITE_WIDE.items():
+                    if status not in responses:
+                        responses[status] = {"description": description, "content": error}
+                for parameter in operation.get("parameters", []):
+                    for option in parameter["schema"].get("anyOf", [parameter["schema"]]):
+                        if option.get("type") == "string" and "pattern" not in option:
+                            option["pattern"] = NO_CONTROL_CHARACTERS
+                # An empty file is refused: 400 "not an image", or 422 "missing" when Django's
+                # parser drops the empty part.
+                form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data", {})
+                for field in form.get("schema", {}).get("properties", {}).values():
+                    if field.get("format") == "binary":
+                        field["minLength"] = 1
+        return schema
+
+
+api = TidingsAPI(
     title="Tidings API",
     version="1",
     description=(
@@ -27,6 +66,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/search", search_router)  # GET /api/v1/search (tidings/search/api.py)
+
+SLUG = "A channel's slug (as in /c/<slug>/)"
 
 
 class CreatorRef(Schema):
@@ -124,14 +165,16 @@ def article_item(a: Article) -> dict[str, object]:
 
 class ListParams(Schema):
     # The ranges are stated in the schema; a request outside them gets a clear 400 (list_articles).
-    page: int = Field(1, json_schema_extra={"minimum": 1})
+    page: int = Field(1, json_schema_extra={"minimum": 1}, description="Past the last page: 404, as on the pages")
     page_size: int = Field(20, json_schema_extra={"minimum": 1, "maximum": 100})
-    channel: str | None = None
-    creator: str | None = None
+    channel: str = Field("", max_length=40, description=SLUG)
+    creator: str = Field("", max_length=40, description="A creator's handle (as in /u/<handle>/)")
 
 
 @api.get(
-    "/articles", response={200: ArticlePage, 400: Error, 422: SchemaError}, summary="Published articles, newest first"
+    "/articles",
+    response={200: ArticlePage, 400: Error, 404: Error, 422: SchemaError},
+    summary="Published articles, newest first",
 )
 def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
     if params.page < 1 or not 1 <= params.page_size <= 100:
@@ -141,21 +184,21 @@ def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, 
         qs = qs.filter(channel__slug=params.channel)
     if params.creator:
         qs = qs.filter(creator__handle=params.creator)
-    count = qs.count()
-    start = (params.page - 1) * params.page_size
-    # Past the end is an empty page, without asking the database for an OFFSET it cannot hold.
-    items = [article_item(a) for a in qs[start : start + params.page_size]] if start < count else []
-    base = f"/api/v1/articles?page_size={params.page_size}"
-    for key in ("channel", "creator"):
-        if getattr(params, key):
-            base += f"&{key}={getattr(params, key)}"
+    # The pages' paginator (tidings.web.views.paginate): past the last page is 404, and a page
+    # number past the end never reaches the database as an OFFSET.
+    try:
+        page = Paginator(qs, params.page_size).page(params.page)
+    except EmptyPage:
+        raise HttpError(404, f"No page {params.page}.") from None
+    filters = {"page_size": params.page_size, "channel": params.channel, "creator": params.creator}
+    query = urlencode({k: v for k, v in filters.items() if v})
     return {
-        "count": count,
-        "page": params.page,
+        "count": page.paginator.count,
+        "page": page.number,
         "page_size": params.page_size,
-        "next": f"{base}&page={params.page + 1}" if start + params.page_size < count else None,
-        "previous": f"{base}&page={params.page - 1}" if params.page > 1 else None,
-        "items": items,
+        "next": f"/api/v1/articles?{query}&page={page.next_page_number()}" if page.has_next() else None,
+        "previous": f"/api/v1/articles?{query}&page={page.previous_page_number()}" if page.has_previous() else None,
+        "items": [article_item(a) for a in page.object_list],
     }
 
 
@@ -179,23 +222,29 @@ def related_articles(request: HttpRequest, article_id: int) -> dict[str, object]
     return {"items": [_item(i) for i in blocks.related(a)]}
 
 
+class HotParams(Schema):
+    channel: str = Field("", max_length=40, description=SLUG)
+    limit: int = Field(20, ge=1, le=100)
+
+
 @api.get("/hot", response={200: ItemList, 404: Error, 422: SchemaError}, summary="热点推荐: the trending articles")
-def hot_articles(request: HttpRequest, channel: str | None = None, limit: int = 20) -> dict[str, object]:
-    limit = max(1, min(limit, 100))
+def hot_articles(request: HttpRequest, params: Query[HotParams]) -> dict[str, object]:
     from tidings.channels.models import Channel
 
-    c = Channel.objects.filter(slug=channel).first() if channel else None
-    if channel and c is None:
-        raise HttpError(404, f"No channel {channel!r}.")
-    return {"items": [_item(i) for i in blocks.hot(limit, channel=c)]}
+    c = Channel.objects.filter(slug=params.channel).first() if params.channel else None
+    if params.channel and c is None:
+        raise HttpError(404, f"No channel {params.channel!r}.")
+    return {"items": [_item(i) for i in blocks.hot(params.limit, channel=c)]}
 
 
 @api.get(
     "/channels/{slug}/headlines",
-    response={200: ItemList, 404: Error, 422: Error},
+    response={200: ItemList, 404: Error, 422: SchemaError},
     summary="<channel>要闻: editors' live pins first, then the channel's hot list (as on the pages)",
 )
-def channel_headlines(request: HttpRequest, slug: str) -> dict[str, object]:
+def channel_headlines(
+    request: HttpRequest, slug: str = Path(..., max_length=40, description=SLUG)
+) -> dict[str, object]:
     from tidings.channels.models import Channel
 
     c = Channel.objects.filter(slug=slug).first()
@@ -206,11 +255,12 @@ def channel_headlines(request: HttpRequest, slug: str) -> dict[str, object]:
 
 @api.get(
     "/topics/{keyword}",
-    response={200: ItemList, 404: Error, 422: Error},
+    response={200: ItemList, 404: Error, 422: SchemaError},
     summary="Articles on a topic keyword (as /t/<keyword>/), newest first",
 )
-def topic_articles(request: HttpRequest, keyword: str, limit: int = 20) -> dict[str, object]:
-    limit = max(1, min(limit, 100))
+def topic_articles(
+    request: HttpRequest, keyword: str = Path(..., max_length=40), limit: int = Query(20, ge=1, le=100)
+) -> dict[str, object]:
     qs = Article.objects.published().filter(keywords__keyword=keyword).newest().for_lists()[:limit]
     items = [blocks.item(a) for a in qs]
     if not items:
@@ -237,3 +287,10 @@ register(api)
 @api.exception_handler(Invalid)
 def _invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(ratelimit.RateLimited)
+def _too_many(request: HttpRequest, exc: ratelimit.RateLimited) -> HttpResponse:
+    """A rate limit (README "Limits"): 429 with Retry-After, in the API's error shape."""
+    response = api.create_response(request, {"detail": exc.message, "retry_after": exc.retry_after}, status=429)
+    return ratelimit.too_many(response, exc)

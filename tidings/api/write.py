@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
-from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError
+from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError, TooMany
 from tidings.api.tokens import user_for_token
 from tidings.articles import access, actions, images, transitions
 from tidings.articles import input as article_input
@@ -66,6 +67,17 @@ def _text_time(value: Any) -> Any:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """JSON has one kind of number: 5.0 is the integer 5 (JSON Schema agrees). Text is not a number."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# The schema's statement of _a_sane_year: the time starts with a year in 1900–9998.
+SANE_YEAR: dict[str, Any] = {"pattern": r"^(19[0-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9][0-9]|99[0-8][0-9]|999[0-8])-"}
+
+
 def _a_sane_year(value: dt.datetime | None) -> dt.datetime | None:
     """Years outside 1900–9998 overflow once the time is moved to UTC (a 500 otherwise)."""
     if value is not None and not 1900 <= value.year <= 9998:
@@ -84,44 +96,51 @@ class JsonObject(Schema):
         return handler(data)
 
 
-# The schema states the limits a client keeps to (json_schema_extra); the server checks them on the
-# text after removing any markup, which can only shorten it, and answers 400 with the field named.
+# The schema states every limit and the server keeps to it: text over a limit is refused with 422
+# naming the field (never cut short). The studio's own checks (article_input.clean_article_input) run
+# after, on the text without markup, which can only be shorter.
+MAX_REFERENCE_TITLE, MAX_REFERENCE_SOURCE, MAX_URL = (
+    article_input.REFERENCE_LIMITS[k] for k in ("title", "source", "url")
+)
+
+
 class ReferenceIn(JsonObject):
-    title: str = Field(max_length=2000, json_schema_extra={"maxLength": 300, "minLength": 1})
-    source: str = Field("", max_length=2000, json_schema_extra={"maxLength": 200})
-    url: str = Field(
-        "", max_length=500, description="http(s) only", json_schema_extra={"pattern": r"^(https?://\S+)?$"}
-    )
+    title: str = Field(min_length=1, max_length=MAX_REFERENCE_TITLE)
+    source: str = Field("", max_length=MAX_REFERENCE_SOURCE)
+    url: str = Field("", max_length=MAX_URL, description="http(s) only", pattern=r"^(https?://[^\x00-\x20\x7f]+)?$")
     date: dt.datetime | dt.date | None = Field(None, description="ISO 8601 date or date-time; no zone = site's zone")
 
     _date_is_text = field_validator("date", mode="before")(_text_time)
 
 
 class ArticleIn(JsonObject):
-    title: str = Field("", max_length=2000, json_schema_extra={"maxLength": 200})
+    title: str = Field("", max_length=article_input.MAX_TITLE)
     body_md: str = Field(
-        "", description="Markdown; rendered and sanitised as in the studio", json_schema_extra={"maxLength": 200_000}
+        "", max_length=article_input.MAX_BODY, description="Markdown; rendered and sanitised as in the studio"
     )
-    summary: str = Field("", max_length=5000, json_schema_extra={"maxLength": 500})
-    channel: str | None = Field(None, max_length=100, description="Channel slug; default: the first channel")
-    tags: list[str] = Field(
-        default_factory=list,
-        max_length=100,
-        json_schema_extra={"maxItems": 10, "items": {"type": "string", "maxLength": 20}},
+    summary: str = Field("", max_length=article_input.MAX_SUMMARY)
+    channel: str | None = Field(None, max_length=40, description="Channel slug; default: the first channel")
+    tags: list[Annotated[str, Field(max_length=article_input.MAX_TAG)]] = Field(
+        default_factory=list, max_length=article_input.MAX_TAGS
     )
-    cover: str = Field("", max_length=500, description="URL or path of an image uploaded with POST /images")
+    cover: str = Field("", max_length=MAX_URL, description="URL or path of an image uploaded with POST /images")
     original: StrictBool = False
-    references: list[ReferenceIn] = Field(default_factory=list, max_length=100, json_schema_extra={"maxItems": 20})
+    references: list[ReferenceIn] = Field(default_factory=list, max_length=article_input.MAX_REFERENCES)
     version: StrictInt | None = Field(None, description="PUT: the version this text is based on; older → 409")
     publish: StrictBool = Field(False, description="Publish (or schedule, or submit for review) after saving")
-    publish_at: dt.datetime | None = Field(None, description="With publish: a future time schedules the article")
+    publish_at: dt.datetime | None = Field(
+        None, description="With publish: a future time schedules the article", json_schema_extra=SANE_YEAR
+    )
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
     _publish_at_in_range = field_validator("publish_at")(_a_sane_year)
+    _version_is_whole = field_validator("version", mode="before")(_whole_number)
 
 
 class PublishIn(JsonObject):
-    publish_at: dt.datetime | None = None
+    publish_at: dt.datetime | None = Field(
+        None, description="A future time schedules the article; null publishes now", json_schema_extra=SANE_YEAR
+    )
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
     _publish_at_in_range = field_validator("publish_at")(_a_sane_year)
@@ -139,7 +158,8 @@ class MyArticle(Schema):
     status: str
     version: int
     title: str
-    url: str
+    url: str | None = Field(description="The public page once published; null before (a draft has none)")
+    edit_url: str = Field(description="Where its creator edits it in the studio")
     summary: str
     body_md: str
     body_html: str
@@ -184,7 +204,8 @@ def mine(a: Article) -> dict[str, Any]:
         "status": a.status,
         "version": a.version,
         "title": a.title,
-        "url": a.get_absolute_url(),
+        "url": a.get_absolute_url() if a.is_published else None,
+        "edit_url": reverse("studio-edit", args=[a.pk]),
         "summary": a.summary,
         "body_md": a.body_md,
         "body_html": a.body_html,
@@ -222,7 +243,11 @@ def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | N
 
 
 @_operation("get", "/me/articles", response={200: MyArticleList, **ERRORS}, summary="My articles, any state")
-def my_articles(request: HttpRequest, status: str | None = None) -> dict[str, Any]:
+def my_articles(
+    request: HttpRequest,
+    # Article.Status's values; "" is every state.
+    status: Literal["", "draft", "pending", "scheduled", "published", "withdrawn"] = "",
+) -> dict[str, Any]:
     creator = _writer(request)
     qs = Article.objects.live().by(creator).select_related("channel").order_by("-updated_at", "-pk")
     if status:
@@ -235,8 +260,26 @@ def my_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
     return mine(_own(request, article_id))
 
 
+# OpenAPI links: what a client (or schemathesis' stateful phase) does next with a new article's id.
+_ID = {"article_id": "$response.body#/id"}
+CREATED_LINKS = {
+    name: {"operationId": f"tidings_api_write_{view}", "parameters": _ID}
+    for name, view in (
+        ("ReadMine", "my_article"),
+        ("Replace", "update"),
+        ("Publish", "publish"),
+        ("Withdraw", "withdraw"),
+        ("Delete", "delete"),
+    )
+}
+
+
 @_operation(
-    "post", "/articles", response={201: MyArticle, **ERRORS}, summary="Create an article (a draft unless publish)"
+    "post",
+    "/articles",
+    response={201: MyArticle, **ERRORS},
+    summary="Create an article (a draft unless publish)",
+    openapi_extra={"responses": {201: {"links": CREATED_LINKS}}},  # ninja keys responses by int
 )
 def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
     creator = _writer(request)
@@ -293,13 +336,16 @@ def delete(request: HttpRequest, article_id: int) -> Status[None]:
 @_operation(
     "post",
     "/images",
-    response={201: ImageOut, 503: Error, **ERRORS},
+    response={201: ImageOut, 429: TooMany, 503: Error, **ERRORS},
     summary="Upload an image (multipart field `file`)",
 )
 def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] = "") -> Status[dict[str, Any]]:
     """400 names what is wrong with the file; 503 when this server is busy with other images."""
     _writer(request)
-    ratelimit.hit("upload", request.user.pk)  # past the limit: 429 JSON with Retry-After (middleware)
+    ratelimit.hit("upload", request.user.pk)  # past the limit: 429 with Retry-After (tidings.api.api)
+    for field in ("file", "alt"):
+        if len(request.FILES.getlist(field) or request.POST.getlist(field)) > 1:
+            raise ValidationError([{"type": "too_many", "loc": ["form", field], "msg": f"One {field}, not several."}])
     try:
         image = images.add_upload(file, by=request.user)
     except ImageRejected as exc:

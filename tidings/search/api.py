@@ -3,22 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from tidings.api.errors import Error, SchemaError
 from tidings.search import service
+from tidings.search.text import MAX_QUERY_CHARS
 
 router = Router(tags=["search"])
 
 
+# The schema states what service.read checks (it answers 400 outside these): a day in the years
+# 1900–9998 (or empty: no bound), a page in 1–MAX_PAGE, a query of at most MAX_QUERY_CHARS characters.
+DAY: dict[str, Any] = {
+    "pattern": r"^((19[0-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9][0-9]|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
+}
+
+
 class SearchParams(Schema):
-    q: str = Field("", description="Words to find; whitespace separates terms, all must match.", max_length=1000)
-    page: int = Field(1, description=f"1 to {service.MAX_PAGE}; {service.PAGE_SIZE} results a page.")
-    channel: str | None = Field(None, description="Channel slug.")
-    from_: str | None = Field(None, alias="from", description="Published on or after this day (YYYY-MM-DD, site time).")
-    to: str | None = Field(None, description="Published on or before this day (YYYY-MM-DD, site time).")
+    q: str = Field(
+        "",
+        description="Words to find; whitespace separates terms, all must match.",
+        json_schema_extra={"maxLength": MAX_QUERY_CHARS},
+    )
+    page: int = Field(
+        1,
+        description=f"1 to {service.MAX_PAGE}; {service.PAGE_SIZE} results a page.",
+        json_schema_extra={"minimum": 1, "maximum": service.MAX_PAGE},
+    )
+    channel: str = Field("", description="Channel slug.", max_length=40)
+    from_: str = Field(
+        "",
+        alias="from",
+        description="Published on or after this day (YYYY-MM-DD, site time).",
+        json_schema_extra=DAY,
+    )
+    to: str = Field(
+        "",
+        description="Published on or before this day (YYYY-MM-DD, site time).",
+        json_schema_extra=DAY,
+    )
 
 
 class Ref(Schema):
@@ -49,13 +76,9 @@ class SearchPage(Schema):
     items: list[SearchItem]
 
 
-class Error(Schema):
-    detail: str
-
-
 @router.get(
     "",
-    response={200: SearchPage, 400: Error, 422: Error},
+    response={200: SearchPage, 400: Error, 422: SchemaError},
     summary="Full-text search of published articles (Chinese and English)",
     description="Title hits first, then relevance and recency. 400 with a readable `detail` for a bad "
     "page number, unknown channel, malformed date or a query that is too long.",

@@ -1,9 +1,13 @@
-"""Control characters in a request are answered 400 before any view or lookup sees them.
+"""Control characters in a request are answered 400, and over-long URLs 414, before any view or
+lookup sees them.
 
 PostgreSQL refuses NUL in text (psycopg raises DataError: a 500), and no URL, query parameter or
 form field of Tidings has a use for one. The path and query string may hold no C0 control
 character but tab, newline and carriage return; form values (urlencoded or multipart, not files)
 may hold no NUL. JSON bodies are checked where they are read (articles.actions.clean_article_input).
+A path and query string longer than MAX_URL characters (as sent, percent-encoded) is answered 414:
+no page or API operation of Tidings needs one, and the answer is then the site's own (JSON under
+/api/) rather than the app server's, which cuts the request line at 4 KB.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from django.http.multipartparser import MultiPartParserError
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MESSAGE = "请求中含有不允许的控制字符（如 NUL）。The request contains a control character (such as NUL)."
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MAX_URL = 2048
+TOO_LONG = f"网址太长（最多 {MAX_URL} 个字符）。The URL is longer than {MAX_URL} characters."
 
 
-def refused(request: HttpRequest) -> HttpResponse:
+def refused(request: HttpRequest, message: str = MESSAGE, status: int = 400) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": MESSAGE}, status=400)
-    return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 class RejectControlCharactersMiddleware:
@@ -32,8 +38,10 @@ class RejectControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = unquote(request.META.get("QUERY_STRING", ""), errors="replace")
-        if _CONTROL.search(request.path) or _CONTROL.search(query):
+        raw_query = request.META.get("QUERY_STRING", "")
+        if len(request.get_full_path()) > MAX_URL:
+            return refused(request, TOO_LONG, 414)
+        if _CONTROL.search(request.path) or _CONTROL.search(unquote(raw_query, errors="replace")):
             return refused(request)
         return self.get_response(request)
 
