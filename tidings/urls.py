@@ -5,11 +5,11 @@ from django.views.generic.base import RedirectView
 
 from tidings.api.api import api
 from tidings.discovery import views as discovery_views
-from tidings.discovery.sitemaps import TopicSitemap
 from tidings.engagement import views as engagement_views
 from tidings.search.views import search
 from tidings.web import views
-from tidings.web.feeds import ArticleSitemap, ChannelFeed, ChannelSitemap, CreatorFeed, CreatorSitemap, SiteFeed
+from tidings.web.feeds import ChannelFeed, CreatorFeed, SiteFeed
+from tidings.web.sitemaps import SITEMAPS
 
 admin.site.site_header = "Tidings 编辑后台"
 admin.site.site_title = "Tidings"
@@ -44,14 +44,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap_views.sitemap,
-        {
-            "sitemaps": {
-                "articles": ArticleSitemap,
-                "channels": ChannelSitemap,
-                "creators": CreatorSitemap,
-                "topics": TopicSitemap,
-            }
-        },
+        {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
     path("robots.txt", views.robots, name="robots"),

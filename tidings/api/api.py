@@ -14,12 +14,12 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from tidings.api.errors import Error, Invalid, SchemaError
+from tidings.api.search import router as search_router
 from tidings.api.write import register
 from tidings.articles.models import Article
 from tidings.discovery import blocks
 from tidings.lib import ratelimit
 from tidings.lib.markup import plain_text
-from tidings.search.api import router as search_router
 from tidings.web.badinput import MAX_URL
 
 # What tidings.web.badinput answers for every path before an operation sees the request.
@@ -65,7 +65,7 @@ api = TidingsAPI(
     ),
     urls_namespace="api",
 )
-api.add_router("/search", search_router)  # GET /api/v1/search (tidings/search/api.py)
+api.add_router("/search", search_router)  # GET /api/v1/search (tidings/api/search.py)
 
 SLUG = "A channel's slug (as in /c/<slug>/)"
 

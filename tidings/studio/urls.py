@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tidings.api import views as token_pages
 from tidings.studio import views
 
 urlpatterns = [
@@ -8,8 +9,8 @@ urlpatterns = [
     path("autosave/", views.autosave, name="studio-autosave"),
     path("preview/", views.preview, name="studio-preview"),
     path("upload/", views.upload, name="studio-upload"),
-    path("tokens/", views.tokens, name="studio-tokens"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="studio-token-revoke"),
+    path("tokens/", token_pages.tokens, name="studio-tokens"),
+    path("tokens/<int:token_id>/revoke/", token_pages.token_revoke, name="studio-token-revoke"),
     path("a/<int:pk>/", views.edit, name="studio-edit"),
     path("a/<int:pk>/view/", views.view, name="studio-view"),
     path("a/<int:pk>/withdraw/", views.withdraw, name="studio-withdraw"),

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -22,8 +20,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tidings.api.models import ApiToken
-from tidings.api.tokens import create_token, revoke_token
 from tidings.articles import access, actions, images, rendering, transitions
 from tidings.articles import input as article_input
 from tidings.articles.models import Article, Revision
@@ -35,6 +31,7 @@ from tidings.lib.images import MAX_BYTES, ImageRejected
 from tidings.lib.timefmt import local_datetime
 from tidings.moderation.notices import notices_for
 from tidings.studio.forms import local_input, raw_from_article, raw_from_post, reference_rows
+from tidings.web.decorators import creator_of_request, writer_required
 
 STATES = [
     ("", "全部"),
@@ -55,35 +52,14 @@ DONE_MESSAGES = {
     "restored": "已恢复旧版本（保存为新版本）。",
     "uploaded": "图片已上传并插入正文末尾。",
     "deleted": "文章已删除。",
-    "revoked": "令牌已停用。",
 }
 # Autosave writes only where nothing is public yet; published, scheduled and pending articles are
 # saved by the explicit 保存 button (which keeps a revision).
 AUTOSAVE_STATES = {Article.Status.DRAFT, Article.Status.WITHDRAWN, Article.Status.REJECTED}
 
-View = Callable[..., HttpResponse]
-
-
-def writer_required(view: View) -> View:
-    """Anonymous → sign in; signed in but not an approved creator → a 403 page pointing to 申请入驻."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        creator = access.writer_profile(request.user)
-        if creator is None:
-            if request.headers.get("Accept", "").startswith("application/json") or request.method == "POST":
-                return JsonResponse({"error": "只有通过入驻审核的创作者可以使用创作者工作台。"}, status=403)
-            return render(request, "studio/not_creator.html", {}, status=403)
-        request.creator = creator  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
 
 def _creator(request: HttpRequest) -> Creator:
-    return request.creator  # type: ignore[attr-defined,no-any-return]
+    return creator_of_request(request)
 
 
 def _done(request: HttpRequest) -> str:
@@ -394,28 +370,3 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     article, rev = access.get_revision_for_editing(request.user, pk, number)
     actions.restore_revision(article, rev, request.user)
     return HttpResponseRedirect(f"/studio/a/{article.pk}/?done=restored")
-
-
-@require_http_methods(["GET", "POST"])
-@writer_required
-def tokens(request: HttpRequest) -> HttpResponse:
-    """Personal API tokens: a new token's secret is shown once, on the page that made it."""
-    ctx: dict[str, Any] = {"message": _done(request), "errors": {}}
-    status = 200
-    if request.method == "POST":
-        name = request.POST.get("name", "").strip()
-        try:
-            ctx["secret"], ctx["made"] = create_token(request.user, name)
-        except ValueError as exc:
-            ctx["errors"]["name"] = str(exc)
-            ctx["name"] = name
-            status = 400
-    ctx["tokens"] = list(ApiToken.objects.filter(user=_creator(request).user))
-    return render(request, "studio/tokens.html", ctx, status=status)
-
-
-@require_POST
-@writer_required
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    revoke_token(request.user, token_id)
-    return HttpResponseRedirect("/studio/tokens/?done=revoked")

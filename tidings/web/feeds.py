@@ -1,10 +1,9 @@
-"""Atom feeds for the site, each channel and each creator, and the sitemap."""
+"""Atom feeds for the site, each channel and each creator."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -84,28 +83,3 @@ class CreatorFeed(_ObjectFeed):
 
     def articles(self, obj: object) -> ArticleQuerySet:
         return Article.objects.published().by(obj)  # type: ignore[arg-type]
-
-
-class ArticleSitemap(Sitemap):  # type: ignore[type-arg]
-    changefreq = "daily"
-    limit = 5000
-
-    def items(self) -> ArticleQuerySet:
-        return Article.objects.published().order_by("-published_at", "-id").only("id", "updated_at")
-
-    def lastmod(self, item: Article) -> dt.datetime:
-        return item.updated_at
-
-
-class ChannelSitemap(Sitemap):  # type: ignore[type-arg]
-    changefreq = "hourly"
-
-    def items(self) -> list[Channel]:
-        return list(Channel.objects.all())
-
-
-class CreatorSitemap(Sitemap):  # type: ignore[type-arg]
-    changefreq = "daily"
-
-    def items(self) -> list[Creator]:
-        return list(Creator.objects.order_by("handle").only("id", "handle"))

@@ -79,6 +79,7 @@ class SearchPage(Schema):
 @router.get(
     "",
     response={200: SearchPage, 400: Error, 422: SchemaError},
+    operation_id="tidings_search_api_search",  # as published before the module moved into tidings.api
     summary="Full-text search of published articles (Chinese and English)",
     description="Title hits first, then relevance and recency. 400 with a readable `detail` for a bad "
     "page number, unknown channel, malformed date or a query that is too long.",
