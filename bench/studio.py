@@ -43,10 +43,10 @@ def main() -> None:
     from tidings.articles.input import clean_article_input
     from tidings.articles.models import Article
     from tidings.articles.rendering import render_body
-    from tidings.articles.scheduler import publish_due
     from tidings.articles.transitions import submit as submit_article
     from tidings.creators.models import Creator
     from tidings.lib.images import ImageRejected
+    from tidings.web.worker import publish_due
 
     call_command("migrate", verbosity=0)
     user = User.objects.create_user("bench", password="bench-password-1", role=User.Role.CREATOR)

@@ -369,7 +369,7 @@ def test_uploading_the_same_bytes_again_starts_the_grace_period_over(author: Cre
 def test_the_worker_collects_once_an_hour_and_logs_the_count(
     author: Creator, settings: Any, monkeypatch: Any, caplog: Any
 ) -> None:
-    from tidings.web.management.commands.worker import CHORES
+    from tidings.web.worker import CHORES
 
     def housekeeping() -> None:
         for chore in CHORES:

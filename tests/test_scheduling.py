@@ -1,4 +1,4 @@
-"""Scheduled publishing that cannot silently miss: tidings.articles.scheduler.publish_due(now),
+"""Scheduled publishing that cannot silently miss: tidings.web.worker.publish_due(now),
 with `now` passed explicitly (frozen time), and `tidings worker --batch` catching up."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from tests.conftest import make_writer
 from tidings.articles.actions import create_article
 from tidings.articles.input import clean_article_input
 from tidings.articles.models import Article
-from tidings.articles.scheduler import publish_due, seconds_to_next_minute
 from tidings.articles.transitions import retract as withdraw_by
 from tidings.articles.transitions import submit as submit_article
 from tidings.audit.models import Entry
 from tidings.creators.models import Creator
+from tidings.web.worker import publish_due, seconds_to_next_minute
 
 pytestmark = pytest.mark.django_db
 

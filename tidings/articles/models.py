@@ -28,7 +28,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(deleted_at__isnull=True)
 
     def scheduled_due(self, now: dt.datetime) -> ArticleQuerySet:
-        """Scheduled articles whose time has come (tidings.articles.scheduler.publish_due)."""
+        """Scheduled articles whose time has come (tidings.web.worker.publish_due)."""
         return self.filter(status=Article.Status.SCHEDULED, published_at__lte=now, deleted_at__isnull=True)
 
     def newest(self) -> ArticleQuerySet:

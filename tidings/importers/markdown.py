@@ -509,7 +509,7 @@ class MarkdownImporter:
             article.published_at = front.published_at or article.published_at
             save_article(article)
         else:
-            # A future date schedules it: `tidings worker` publishes it then (articles.scheduler).
+            # A future date schedules it: `tidings worker` publishes it then (tidings.web.worker).
             when = front.published_at or article.published_at or now
             unchanged = article.pk is not None and article.published_at == when
             article.published_at = when
