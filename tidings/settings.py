@@ -375,7 +375,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TIDINGS_LOG_LEVEL", "WARNING")},
 }
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "login"  # the URL name (django.urls.reverse)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from tidings.accounts import views
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url="/accounts/password/done/"
+            template_name="accounts/password_change.html", success_url=reverse_lazy("password_change_done")
         ),
         name="password_change",
     ),
@@ -33,7 +33,7 @@ urlpatterns = [
     path(
         "reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html", success_url="/accounts/reset/done/"
+            template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("password_reset_complete")
         ),
         name="password_reset_confirm",
     ),

@@ -196,8 +196,8 @@ def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, 
         "count": page.paginator.count,
         "page": page.number,
         "page_size": params.page_size,
-        "next": f"/api/v1/articles?{query}&page={page.next_page_number()}" if page.has_next() else None,
-        "previous": f"/api/v1/articles?{query}&page={page.previous_page_number()}" if page.has_previous() else None,
+        "next": f"{request.path}?{query}&page={page.next_page_number()}" if page.has_next() else None,
+        "previous": f"{request.path}?{query}&page={page.previous_page_number()}" if page.has_previous() else None,
         "items": [article_item(a) for a in page.object_list],
     }
 

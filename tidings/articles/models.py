@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
+from tidings.lib.urls import url_for
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -131,7 +132,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"/a/{self.pk}/"
+        return url_for("article", self.pk)
 
     @property
     def is_public(self) -> bool:

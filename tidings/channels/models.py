@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from tidings.lib.urls import url_for
+
 
 class ChannelQuerySet(models.QuerySet["Channel"]):
     def boxes(self) -> ChannelQuerySet:
@@ -38,7 +40,7 @@ class Channel(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/c/{self.slug}/"
+        return url_for("channel", self.slug)
 
     @property
     def box_title(self) -> str:

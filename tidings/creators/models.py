@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tidings.lib.urls import url_for
+
 
 class Creator(models.Model):
     """A creator's public profile (网易号-style account). Imported creators may have no user."""
@@ -45,7 +47,7 @@ class Creator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/u/{self.handle}/"
+        return url_for("creator", self.handle)
 
     @property
     def avatar_url(self) -> str:

@@ -29,6 +29,7 @@ from tidings.articles.models import Article
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
 from tidings.discovery.models import ArticleKeyword, Related
+from tidings.lib.urls import url_for
 
 HOT_SIZE = 20
 BOX_SIZE = 6
@@ -64,13 +65,13 @@ def item(a: Article) -> Item:
     return Item(
         id=a.pk,
         title=a.title,
-        url=f"/a/{a.pk}/",
+        url=url_for("article", a.pk),
         published_at=a.published_at,
         creator_name=a.creator.name,
-        creator_url=f"/u/{a.creator.handle}/",
+        creator_url=url_for("creator", a.creator.handle),
         channel_id=a.channel_id,
         channel_name=a.channel.name,
-        channel_url=f"/c/{a.channel.slug}/",
+        channel_url=url_for("channel", a.channel.slug),
         original=a.original,
         lang=a.lang,
         summary=a.summary,
@@ -127,13 +128,13 @@ def _row_item(row: Sequence[Any]) -> Item:
     return Item(
         id=pk,
         title=title,
-        url=f"/a/{pk}/",
+        url=url_for("article", pk),
         published_at=_as_datetime(published),
         creator_name=cname,
-        creator_url=f"/u/{handle}/",
+        creator_url=url_for("creator", handle),
         channel_id=channel_id,
         channel_name=chname,
-        channel_url=f"/c/{slug}/",
+        channel_url=url_for("channel", slug),
         original=bool(original),
         lang=lang,
         summary=summary,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +32,7 @@ def hot(request: HttpRequest) -> HttpResponse:
     c = get_object_or_404(Channel, slug=slug) if slug else None
     ctx = base_ctx(request, channel=c, items=blocks.hot(HOT_PAGE_SIZE, channel=c), formula=ranking.FORMULA)
     if c is not None:
-        ctx["canonical"] = request.build_absolute_uri(f"/hot/?channel={c.slug}")
+        ctx["canonical"] = request.build_absolute_uri(reverse("hot") + "?" + urlencode({"channel": c.slug}))
     return cacheable(render(request, "discovery/hot.html", ctx))
 
 
@@ -47,7 +48,7 @@ def topic(request: HttpRequest, keyword: str) -> HttpResponse:
     if page.paginator.count == 0:
         raise Http404("No articles on this topic.")
     ctx["items"] = [blocks.item(a) for a in page.object_list]
-    ctx["base"] = f"/t/{quote(keyword)}/"
+    ctx["base"] = reverse("topic", args=[keyword])
     return cacheable(render(request, "discovery/topic.html", ctx))
 
 

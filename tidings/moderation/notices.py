@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 
 from tidings.articles.models import Article
 from tidings.audit.models import Entry
+from tidings.lib.urls import url_for
 from tidings.moderation.models import Application
 
 APPLICATION_ACTIONS = {"application.approve", "application.reject"}
@@ -32,13 +34,13 @@ class Notice:
 
 def _text(entry: Entry, title: str) -> tuple[str, str, str]:
     if entry.action == "application.approve":
-        return "good", "你的入驻申请已通过，欢迎成为创作者！前几篇文章会先经编辑审核再发布。", "/studio/"
+        return "good", "你的入驻申请已通过，欢迎成为创作者！前几篇文章会先经编辑审核再发布。", reverse("studio")
     if entry.action == "application.reject":
-        return "bad", "你的入驻申请未通过。你可以按审核意见修改后重新申请。", "/join/"
+        return "bad", "你的入驻申请未通过。你可以按审核意见修改后重新申请。", reverse("join")
     if entry.action == "article.approve":
         scheduled = entry.data.get("status") == Article.Status.SCHEDULED
         text = f"《{title}》已通过审核，" + ("将按你设定的时间发布。" if scheduled else "已经发布。")
-        return "good", text, "" if scheduled else f"/a/{entry.target_id}/"
+        return "good", text, "" if scheduled else url_for("article", entry.target_id)
     if entry.action == "article.reject":
         return "bad", f"《{title}》未通过审核，请按审核意见修改。", ""
     return "bad", f"《{title}》因读者举报经编辑核实后已撤回。", ""

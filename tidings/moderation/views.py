@@ -13,6 +13,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tidings.accounts.access import creator_of, is_signed_in
@@ -96,7 +97,7 @@ def join(request: HttpRequest) -> HttpResponse:
     if not ctx["can_apply"] or (current and current.status != Application.Status.REJECTED):
         if request.method == "POST":
             messages.error(request, "你现在不能提交新的申请。")
-            return HttpResponseRedirect("/join/")
+            return HttpResponseRedirect(reverse("join"))
         return render(request, "web/join.html", ctx)
 
     avatar = ""
@@ -145,7 +146,7 @@ def join(request: HttpRequest) -> HttpResponse:
                 raise
             else:
                 messages.success(request, "申请已提交，编辑审核后会在这里和“我的账户”告诉你结果。")
-                return HttpResponseRedirect("/join/")
+                return HttpResponseRedirect(reverse("join"))
         if picture is not None:
             # Not kept: an invalid form writes no file. The person chooses it again.
             avatar = ""
@@ -223,7 +224,7 @@ def review_application(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 actions.reject_application(app, _me(request), reason)
                 messages.success(request, f"已驳回 {app.name} 的入驻申请。")
-            return HttpResponseRedirect("/review/")
+            return HttpResponseRedirect(reverse("review"))
         except actions.ModerationError as exc:
             _add_error(form, exc)
     history = Application.objects.of(app.user).exclude(pk=app.pk).select_related("decided_by")[:10]
@@ -248,7 +249,7 @@ def review_article(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 actions.reject_article(article, _me(request), reason)
                 messages.success(request, f"已退回《{article.title}》。")
-            return HttpResponseRedirect("/review/")
+            return HttpResponseRedirect(reverse("review"))
         except actions.ModerationError as exc:
             _add_error(form, exc)
     ctx = _ctx(
@@ -273,7 +274,7 @@ def review_reports(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 actions.withdraw_reported_article(article, _me(request), reason)
                 messages.success(request, f"已撤回《{article.title}》。")
-            return HttpResponseRedirect("/review/")
+            return HttpResponseRedirect(reverse("review"))
         except actions.ModerationError as exc:
             _add_error(form, exc)
     reports = Report.objects.filter(article=article, status=Report.Status.OPEN).select_related("reporter")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +30,7 @@ from tidings.lib import ratelimit
 from tidings.lib.dates import parse_when
 from tidings.lib.images import MAX_BYTES, ImageRejected
 from tidings.lib.timefmt import local_datetime
+from tidings.lib.urls import url_for
 from tidings.moderation.notices import notices_for
 from tidings.studio.forms import local_input, raw_from_article, raw_from_post, reference_rows
 from tidings.web.decorators import creator_of_request, writer_required
@@ -214,7 +216,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
         except transitions.WrongState as exc:
             return again(409, f"文字已保存。{exc}")
         done = {"pending": "pending", "scheduled": "scheduled"}.get(article.status, "published")
-    return HttpResponseRedirect(f"/studio/a/{article.pk}/?done={done}")
+    return HttpResponseRedirect(url_for("studio-edit", article.pk) + f"?done={done}")
 
 
 def _int(value: str | None) -> int | None:
@@ -254,7 +256,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
             "article": article.pk,
             "version": article.version,
             "saved_at": local_datetime(article.updated_at)[-8:],
-            "edit_url": f"/studio/a/{article.pk}/",
+            "edit_url": url_for("studio-edit", article.pk),
         }
     )
 
@@ -307,7 +309,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = _form_ctx(request, article, raw_from_article(article), message=str(exc))
         return render(request, "studio/edit.html", ctx, status=409)
     done = "withdrawn" if was == Article.Status.PUBLISHED else "unscheduled"
-    return HttpResponseRedirect(f"/studio/a/{article.pk}/?done={done}")
+    return HttpResponseRedirect(url_for("studio-edit", article.pk) + f"?done={done}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,7 +319,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "studio/delete.html", {"article": article})
     transitions.delete(article, request.user)
-    return HttpResponseRedirect("/studio/?done=deleted")
+    return HttpResponseRedirect(reverse("studio") + "?done=deleted")
 
 
 @require_GET
@@ -369,4 +371,4 @@ def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     article, rev = access.get_revision_for_editing(request.user, pk, number)
     actions.restore_revision(article, rev, request.user)
-    return HttpResponseRedirect(f"/studio/a/{article.pk}/?done=restored")
+    return HttpResponseRedirect(url_for("studio-edit", article.pk) + "?done=restored")

@@ -4,10 +4,10 @@ topic pages (keywords shared by at least two published articles)."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Count
+from django.urls import reverse
 
 from tidings.articles.models import Article, ArticleQuerySet
 from tidings.channels.models import Channel
@@ -59,7 +59,7 @@ class TopicSitemap(Sitemap):  # type: ignore[type-arg]
         return list(rows[:50000])
 
     def location(self, item: str) -> str:  # type: ignore[override]
-        return f"/t/{quote(item)}/"
+        return reverse("topic", args=[item])
 
 
 SITEMAPS = {"articles": ArticleSitemap, "channels": ChannelSitemap, "creators": CreatorSitemap, "topics": TopicSitemap}

@@ -27,6 +27,7 @@ from tidings.discovery import blocks, feed
 from tidings.engagement.actions import SHARE_TARGETS, record_share
 from tidings.engagement.views import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
+from tidings.lib.urls import url_for
 from tidings.web import a11y
 from tidings.web.context import a11y_for, care_for, site_for
 from tidings.web.pagecache import CARE_COOKIE, cacheable
@@ -119,7 +120,7 @@ def share(request: HttpRequest, pk: int, target: str) -> HttpResponse:
 @require_GET
 def qr(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Article.objects.published().only("id"), pk=pk)
-    response = HttpResponse(qr_svg(request.build_absolute_uri(f"/a/{pk}/")), content_type="image/svg+xml")
+    response = HttpResponse(qr_svg(request.build_absolute_uri(url_for("article", pk))), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
