@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -42,6 +43,20 @@ def data_dir(migrated: Path, tmp_path: Path) -> Path:
     for name in ("tidings.sqlite3", "secret_key"):
         (tmp_path / name).write_bytes((migrated / name).read_bytes())
     return tmp_path
+
+
+def until_logged(process: subprocess.Popen[str], text: str, seconds: float = 60) -> list[str]:
+    """Collect the process's stderr lines (in a thread, to the end) and wait until `text` is among
+    them; the process must still be running meanwhile. A loaded machine may take seconds just to
+    start Django, so no fixed sleep decides when a lock is first met."""
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(process.stderr or []), daemon=True).start()
+    deadline = time.monotonic() + seconds
+    while not any(text in line for line in lines):
+        assert process.poll() is None, "".join(lines)
+        assert time.monotonic() < deadline, f"{text!r} not logged in {seconds} s:\n" + "".join(lines)
+        time.sleep(0.1)
+    return lines
 
 
 def shell(data_dir: Path, code: str) -> str:
@@ -84,11 +99,14 @@ def test_a_worker_round_waits_out_a_write_lock_held_longer_than_the_busy_timeout
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)  # 15 busy timeouts
-    assert worker.poll() is None, worker.communicate()[1]  # it did not give up
+    lines = until_logged(worker, "database is locked (transient")  # it did not give up
+    time.sleep(1)  # several more busy timeouts
+    assert worker.poll() is None, "".join(lines)
     holder.execute("ROLLBACK")
     holder.close()
-    out, err = worker.communicate(timeout=60)
+    out = worker.stdout.read() if worker.stdout else ""
+    worker.wait(timeout=60)
+    err = "".join(lines)
     assert worker.returncode == 0, err
     assert f"published /a/{pk}/" in out
     assert "database is locked (transient" in err
@@ -110,10 +128,12 @@ def test_import_runs_a_file_again_when_the_site_holds_the_write_lock(data_dir: P
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2)
+    lines = until_logged(importer, "database is locked (transient")
     holder.execute("ROLLBACK")
     holder.close()
-    out, err = importer.communicate(timeout=60)
+    out = importer.stdout.read() if importer.stdout else ""
+    importer.wait(timeout=60)
+    err = "".join(lines)
     assert importer.returncode == 0, err
     assert out.startswith("imported /a/")
     assert "database is locked (transient" in err
