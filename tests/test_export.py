@@ -18,7 +18,7 @@ from tests.conftest import make_article, make_creator, make_reference
 from tests.test_import import FIXTURES, make_jpeg, media_files
 from tidings.articles.models import Article, Image, Reference
 from tidings.creators.models import Creator
-from tidings.importers.markdown import split_front_matter
+from tidings.importers.front_matter import split_front_matter
 
 pytestmark = pytest.mark.django_db
 

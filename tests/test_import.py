@@ -19,18 +19,12 @@ from tidings.articles.models import Article, Image, Reference
 from tidings.articles.transitions import withdraw
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
-from tidings.importers import markdown
-from tidings.importers.markdown import (
-    ImportRejectedError,
-    check_front_matter,
-    collect_files,
-    local_image_path,
-    new_channel_slug,
-    parse_date,
-    rewrite_image_sources,
-    split_front_matter,
-)
+from tidings.importers import front_matter, markdown
+from tidings.importers.files import collect_files, local_image_path
+from tidings.importers.front_matter import ImportRejectedError, check_front_matter, parse_date, split_front_matter
+from tidings.importers.markdown import new_channel_slug
 from tidings.lib.cjk import detect_lang
+from tidings.lib.markdown_scan import rewrite_image_sources
 
 pytestmark = pytest.mark.django_db
 
@@ -113,19 +107,19 @@ def test_it_accepts_a_yaml_document_end_as_the_closing_line() -> None:
 def test_it_reads_utf8_with_a_bom_and_windows_newlines(tmp_path: Path) -> None:
     path = tmp_path / "win.md"
     path.write_bytes("\ufeff---\r\ntitle: 标题\r\n---\r\n正文\r\n".encode())
-    assert split_front_matter(markdown.read_text(path)) == ({"title": "标题"}, "正文")
+    assert split_front_matter(front_matter.read_text(path)) == ({"title": "标题"}, "正文")
 
 
 def test_it_rejects_text_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "gbk.md"
     path.write_bytes("---\ntitle: 中文\n---\n".encode("gbk"))
     with pytest.raises(ImportRejectedError, match=r"not UTF-8 text.*save the file as UTF-8"):
-        markdown.read_text(path)
+        front_matter.read_text(path)
 
 
 def test_it_rejects_a_file_it_cannot_read(tmp_path: Path) -> None:
     with pytest.raises(ImportRejectedError, match="cannot read the file"):
-        markdown.read_text(tmp_path / "missing.md")
+        front_matter.read_text(tmp_path / "missing.md")
 
 
 @pytest.mark.parametrize(

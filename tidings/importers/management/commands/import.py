@@ -22,7 +22,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tidings.importers.markdown import HANDLE, ImportRejectedError, MarkdownImporter, collect_files, find_channel
+from tidings.importers.files import collect_files
+from tidings.importers.front_matter import HANDLE, ImportRejectedError
+from tidings.importers.markdown import MarkdownImporter, find_channel
 from tidings.lib.retry import call_with_retry
 
 PROGRESS_EVERY = 50
