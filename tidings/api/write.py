@@ -21,6 +21,7 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
+from tidings.accounts.access import acting_user
 from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError, TooMany
 from tidings.api.tokens import user_for_token
 from tidings.articles import access, actions, images, transitions
@@ -235,7 +236,7 @@ def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | N
     if publish_at is not None and timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)  # a time without an offset is the site's local time
     try:
-        transitions.submit(article, request.user, publish_at)
+        transitions.submit(article, acting_user(request), publish_at)
     except article_input.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
     except transitions.WrongState as exc:
@@ -285,7 +286,7 @@ def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
     creator = _writer(request)
     data = _clean(payload, request.user)
     with transaction.atomic():
-        article = actions.create_article(creator, request.user, data)
+        article = actions.create_article(creator, acting_user(request), data)
         if payload.publish:
             _publish(article, request, payload.publish_at)
     return Status(201, mine(article))
@@ -297,7 +298,7 @@ def update(request: HttpRequest, article_id: int, payload: ArticleIn) -> dict[st
     data = _clean(payload, request.user)
     with transaction.atomic():
         try:
-            actions.edit_article(article, request.user, data, version=payload.version)
+            actions.edit_article(article, acting_user(request), data, version=payload.version)
         except article_input.StaleVersion as exc:
             raise HttpError(409, str(exc)) from exc
         except transitions.WrongState as exc:
@@ -320,7 +321,7 @@ def publish(request: HttpRequest, article_id: int, payload: PublishIn) -> dict[s
 def withdraw(request: HttpRequest, article_id: int) -> dict[str, Any]:
     article = _own(request, article_id)
     try:
-        transitions.retract(article, request.user)
+        transitions.retract(article, acting_user(request))
     except transitions.WrongState as exc:
         raise HttpError(409, str(exc)) from exc
     return mine(article)
@@ -329,7 +330,7 @@ def withdraw(request: HttpRequest, article_id: int) -> dict[str, Any]:
 @_operation("delete", "/articles/{article_id}", response={204: None, **ERRORS}, summary="Delete (soft)")
 def delete(request: HttpRequest, article_id: int) -> Status[None]:
     article = _own(request, article_id)
-    transitions.delete(article, request.user)
+    transitions.delete(article, acting_user(request))
     return Status(204, None)
 
 
@@ -347,7 +348,7 @@ def upload_image(request: HttpRequest, file: File[UploadedFile], alt: Form[str] 
         if len(request.FILES.getlist(field) or request.POST.getlist(field)) > 1:
             raise ValidationError([{"type": "too_many", "loc": ["form", field], "msg": f"One {field}, not several."}])
     try:
-        image = images.add_upload(file, by=request.user)
+        image = images.add_upload(file, by=acting_user(request))
     except ImageRejected as exc:
         if exc.status == 503:
             raise HttpError(503, images.image_error_message(exc)) from exc

@@ -17,18 +17,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tidings.accounts.models import User
+from tidings.accounts.access import has_writer_role, is_editor
 from tidings.articles.models import Article, Revision
 from tidings.creators.models import Creator
-
-WRITER_ROLES = {User.Role.CREATOR, User.Role.EDITOR, User.Role.ADMIN}
 
 
 def writer_profile(user: Any) -> Creator | None:
     """The user's creator profile if they may write, else None."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if user.role not in WRITER_ROLES and not user.is_superuser:
+    if not has_writer_role(user):
         return None
     return Creator.objects.filter(user=user).first()
 
@@ -39,10 +35,6 @@ def require_writer(user: Any) -> Creator:
     if creator is None:
         raise PermissionDenied("只有通过入驻审核的创作者可以写文章。")
     return creator
-
-
-def can_moderate(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_editor)
 
 
 def get_article_for_editing(user: Any, pk: int, *, for_update: bool = False) -> Article:
@@ -63,7 +55,7 @@ def get_article_for_viewing(user: Any, pk: int) -> Article:
     article = Article.objects.live().select_related("creator", "channel").filter(pk=pk).first()
     if article is None:
         raise Http404("没有这篇文章。")
-    if can_moderate(user):
+    if is_editor(user):
         return article
     creator = writer_profile(user)
     if creator is None or article.creator_id != creator.pk:

@@ -7,11 +7,10 @@ transactions they open hold the database's write lock only for the writes themse
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from tidings import audit
+from tidings.accounts.models import User
 from tidings.articles import transitions
 from tidings.articles.input import (
     ArticleInput,
@@ -51,7 +50,7 @@ def _apply(article: Article, data: ArticleInput) -> None:
     article.lang = detect_lang(f"{data.title} {data.body_md[:4000]}")
 
 
-def save_revision(article: Article, by: Any, note: str = "") -> Revision:
+def save_revision(article: Article, by: User | None, note: str = "") -> Revision:
     last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     return Revision.objects.create(
         article=article,
@@ -74,7 +73,7 @@ def default_channel() -> Channel:
 
 
 @transaction.atomic
-def create_article(creator: Creator, by: Any, data: ArticleInput, *, autosave: bool = False) -> Article:
+def create_article(creator: Creator, by: User | None, data: ArticleInput, *, autosave: bool = False) -> Article:
     """A new draft of `creator`'s, with its first revision (none for an autosave)."""
     article = Article(creator=creator, channel=data.channel or default_channel())  # a draft
     _apply(article, data)
@@ -88,7 +87,7 @@ def create_article(creator: Creator, by: Any, data: ArticleInput, *, autosave: b
 
 @transaction.atomic
 def edit_article(
-    article: Article, by: Any, data: ArticleInput, *, version: int | None = None, autosave: bool = False
+    article: Article, by: User | None, data: ArticleInput, *, version: int | None = None, autosave: bool = False
 ) -> Article:
     """Save new text into an article in any state (a published one stays public, re-rendered).
 
@@ -107,7 +106,7 @@ def edit_article(
     return article
 
 
-def _save_text(article: Article, by: Any, data: ArticleInput) -> None:
+def _save_text(article: Article, by: User | None, data: ArticleInput) -> None:
     """New text into a locked, current article: one version more, rendered, references kept."""
     _apply(article, data)
     article.version += 1
@@ -126,7 +125,7 @@ def _on_probation(article: Article) -> bool:
     return Creator.objects.filter(pk=article.creator_id, probation_left__gt=0).exists()
 
 
-def restore_revision(article: Article, revision: Revision, by: Any) -> Article:
+def restore_revision(article: Article, revision: Revision, by: User | None) -> Article:
     """Put an old revision's text back; that is a new save (and a new revision), never a rewind."""
     if revision.article_id != article.pk:
         raise transitions.WrongState("这个版本不属于这篇文章。")

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tidings.accounts.access import acting_user
 from tidings.articles import transitions
 from tidings.articles.actions import save_article
 from tidings.articles.models import Article, Reference
@@ -76,21 +77,21 @@ class ArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             save_article(obj)  # content only: a new article is a draft, a stored one keeps its status
             obj.refresh_from_db(fields=["status"])
             if target != obj.status:
-                transitions.change_by_editor(obj, target, request.user)
+                transitions.change_by_editor(obj, target, acting_user(request))
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         self.delete_queryset(request, Article.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        transitions.purge(queryset, request.user)
+        transitions.purge(queryset, acting_user(request))
 
     @admin.action(description="发布 Publish selected articles")
     def publish(self, request: HttpRequest, queryset: Any) -> None:
-        self._each(request, queryset, lambda a: transitions.publish(a, request.user))
+        self._each(request, queryset, lambda a: transitions.publish(a, acting_user(request)))
 
     @admin.action(description="撤回 Withdraw selected articles")
     def withdraw(self, request: HttpRequest, queryset: Any) -> None:
-        self._each(request, queryset, lambda a: transitions.withdraw(a, request.user, "管理后台撤回"))
+        self._each(request, queryset, lambda a: transitions.withdraw(a, acting_user(request), "管理后台撤回"))
 
     def _each(self, request: HttpRequest, queryset: Any, change: Any) -> None:
         done, refused = 0, []

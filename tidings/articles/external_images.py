@@ -9,9 +9,9 @@ that fails refuses the save with a message naming the URL and the reason: nothin
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
+from tidings.accounts.models import User
 from tidings.articles.rendering import media_url
 from tidings.lib import ratelimit
 from tidings.lib.fetch import FetchRefused, fetch
@@ -26,7 +26,7 @@ def external_sources(body_md: str) -> list[str]:
     return [src for src in scan_body(body_md).image_sources if urlsplit(src).scheme in ("http", "https")]
 
 
-def localise_external_images(body_md: str, *, by: Any) -> tuple[str, dict[str, str]]:
+def localise_external_images(body_md: str, *, by: User | None) -> tuple[str, dict[str, str]]:
     """(the body with external images replaced by site media, errors); errors maps "body_md" to a
     message when an image could not be brought in, and the body is then returned unchanged."""
     from tidings.articles.images import add_image, image_error_message

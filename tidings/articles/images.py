@@ -17,13 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from tidings.accounts.models import User
 from tidings.articles.models import Article, Image
 from tidings.articles.rendering import media_url
 from tidings.lib.images import ImageRejected, check_size, discard, process_image
 from tidings.lib.markup import plain_text
 
 
-def add_upload(upload: Any, *, by: Any, article: Article | None = None) -> Image:
+def add_upload(upload: Any, *, by: User | None, article: Article | None = None) -> Image:
     """An uploaded file (Django's UploadedFile) into the library: refused by its size before it is
     read, then as `add_image`."""
     name = upload.name or "image"
@@ -31,7 +32,7 @@ def add_upload(upload: Any, *, by: Any, article: Article | None = None) -> Image
     return add_image(upload.read(), name=name, by=by, article=article)
 
 
-def add_image(data: bytes, *, name: str, by: Any, article: Article | None = None) -> Image:
+def add_image(data: bytes, *, name: str, by: User | None, article: Article | None = None) -> Image:
     """Re-encode image bytes into the media library, or reuse the row of identical bytes; an
     ImageRejected subclass says why not. Nothing is written for a refused image."""
     existing = Image.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()

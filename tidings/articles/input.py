@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
+from tidings.accounts.models import User
 from tidings.articles.external_images import localise_external_images
 from tidings.articles.models import Article, Image, Reference
 from tidings.articles.rendering import render_body
@@ -146,7 +147,7 @@ def check_reference(ref: object) -> tuple[ReferenceInput | None, list[Problem]]:
     return ReferenceInput(values["title"], values["source"], url, when), problems
 
 
-def clean_article_input(data: Mapping[str, Any], *, by: Any = None) -> ArticleInput:
+def clean_article_input(data: Mapping[str, Any], *, by: User | None = None) -> ArticleInput:
     """Check and clean raw fields (a studio form's or an API request's); ArticleInvalid lists every
     problem at once. Titles, summaries, tags and references lose any markup; the body stays
     Markdown and is rendered and sanitised here (render_body), outside any transaction. With `by`

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from tidings import audit
 from tidings.accounts.access import is_editor
+from tidings.accounts.models import User
 from tidings.articles.derived import refresh_derived
 from tidings.articles.input import ArticleInvalid
 from tidings.articles.models import Article
@@ -101,7 +102,7 @@ TRANSITIONS = {
 }
 
 
-def actor_of(article: Article, by: Any, name: str | None = None) -> Actor | None:
+def actor_of(article: Article, by: User | None, name: str | None = None) -> Actor | None:
     """What `by` is to this article for transition `name`: the site (None), its creator, or an
     editor; None when neither. Someone who is both creator and editor acts as the creator where
     creators may make the transition (their own 撤回 is no take-down), else as an editor."""
@@ -121,7 +122,7 @@ def _owner_user_id(article: Article) -> int | None:
     return Creator.objects.filter(pk=article.creator_id).values_list("user_id", flat=True).first()
 
 
-def allowed(name: str, article: Article, by: Any) -> bool:
+def allowed(name: str, article: Article, by: User | None) -> bool:
     """Whether `by` may make transition `name` from the article's current state (no lock)."""
     actor = actor_of(article, by, name)
     return actor is not None and article.deleted_at is None and TRANSITIONS[name].allows(actor, article.status)
@@ -149,7 +150,7 @@ _REFUSALS = {
 }
 
 
-def _begin(name: str, article: Article, by: Any) -> Actor:
+def _begin(name: str, article: Article, by: User | None) -> Actor:
     """Lock, then check the transition from the current state; returns who is acting."""
     lock(article)
     if article.deleted_at is not None:
@@ -243,7 +244,7 @@ def _set(article: Article, status: str, published_at: dt.datetime | object | Non
     return fields
 
 
-def _take_down(article: Article, by: Any, reason: str) -> list[str]:
+def _take_down(article: Article, by: User | None, reason: str) -> list[str]:
     article.taken_down_at = timezone.now()
     article.taken_down_by = by if getattr(by, "pk", None) else None
     article.taken_down_reason = reason
@@ -285,7 +286,7 @@ def _ready_to_publish(article: Article) -> None:
 
 @transaction.atomic
 def submit(
-    article: Article, by: Any, publish_at: dt.datetime | None = None, *, now: dt.datetime | None = None
+    article: Article, by: User | None, publish_at: dt.datetime | None = None, *, now: dt.datetime | None = None
 ) -> Article:
     """The creator's one publish path (studio and API):
 
@@ -313,7 +314,7 @@ def submit(
     return article
 
 
-def send_to_review(article: Article, by: Any, note: str) -> None:
+def send_to_review(article: Article, by: User | None, note: str) -> None:
     """Inside an edit (the row already locked): a public or scheduled text leaves the public pages
     until an editor has read it. The caller then saves the new text, with its follow-up work."""
     if actor_of(article, by, "send_to_review") != Actor.OWNER or not TRANSITIONS["send_to_review"].allows(
@@ -326,7 +327,7 @@ def send_to_review(article: Article, by: Any, note: str) -> None:
 
 
 @transaction.atomic
-def withdraw(article: Article, by: Any, reason: str = "", **audit_data: Any) -> Article:
+def withdraw(article: Article, by: User | None, reason: str = "", **audit_data: Any) -> Article:
     """撤回. By its creator: a public article leaves the public pages. By an editor: a take-down,
     stored on the row, so that publishing it again is an editor's decision."""
     actor = _begin("withdraw", article, by)
@@ -340,7 +341,7 @@ def withdraw(article: Article, by: Any, reason: str = "", **audit_data: Any) -> 
 
 
 @transaction.atomic
-def unschedule(article: Article, by: Any) -> Article:
+def unschedule(article: Article, by: User | None) -> Article:
     """The creator takes back a scheduled time or a submission: a draft again."""
     _begin("unschedule", article, by)
     previous = article.status
@@ -350,7 +351,7 @@ def unschedule(article: Article, by: Any) -> Article:
 
 
 @transaction.atomic
-def retract(article: Article, by: Any) -> Article:
+def retract(article: Article, by: User | None) -> Article:
     """The studio's and the API's 撤回 button, the creator's: withdraw a public article, take back
     a scheduled time or a submission."""
     lock(article)
@@ -366,7 +367,7 @@ def retract(article: Article, by: Any) -> Article:
 
 
 @transaction.atomic
-def approve(article: Article, by: Any, reason: str = "", *, version: int | None = None) -> Article:
+def approve(article: Article, by: User | None, reason: str = "", *, version: int | None = None) -> Article:
     """An editor publishes an article in review, or schedules it when its time is still ahead; the
     creator's probation counts down by one (never below zero); a take-down is lifted.
 
@@ -387,7 +388,7 @@ def approve(article: Article, by: Any, reason: str = "", *, version: int | None 
 
 
 @transaction.atomic
-def reject(article: Article, by: Any, reason: str) -> Article:
+def reject(article: Article, by: User | None, reason: str) -> Article:
     """An editor sends an article in review back with a reason; it stays private, and its next
     submission comes back to review."""
     _begin("reject", article, by)
@@ -397,7 +398,7 @@ def reject(article: Article, by: Any, reason: str) -> Article:
 
 
 @transaction.atomic
-def publish(article: Article, by: Any, published_at: dt.datetime | None = None, reason: str = "") -> Article:
+def publish(article: Article, by: User | None, published_at: dt.datetime | None = None, reason: str = "") -> Article:
     """An editor (admin) or the site (importer) publishes: at `published_at` (or the article's own
     time, or now); a time ahead schedules it. An editor's publishing lifts a take-down."""
     actor = _begin("publish", article, by)
@@ -414,7 +415,7 @@ def publish(article: Article, by: Any, published_at: dt.datetime | None = None, 
 
 
 @transaction.atomic
-def to_draft(article: Article, by: Any, reason: str = "") -> Article:
+def to_draft(article: Article, by: User | None, reason: str = "") -> Article:
     _begin("to_draft", article, by)
     previous = article.status
     store(article, _set(article, S.DRAFT, None))
@@ -423,7 +424,7 @@ def to_draft(article: Article, by: Any, reason: str = "") -> Article:
 
 
 @transaction.atomic
-def delete(article: Article, by: Any, reason: str = "") -> Article:
+def delete(article: Article, by: User | None, reason: str = "") -> Article:
     """Soft delete: hidden everywhere and 404 for everyone; the row, revisions and audit stay."""
     _begin("delete", article, by)
     previous = article.status
@@ -465,7 +466,7 @@ def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:
 
 
 @transaction.atomic
-def purge(queryset: QuerySet[Article], by: Any) -> int:
+def purge(queryset: QuerySet[Article], by: User | None) -> int:
     """The admin's hard delete: rows gone, and with them their search rows, counts and cached
     pages (derived data has no foreign key to the article), each deletion in the audit log."""
     rows = list(queryset.values_list("pk", "creator_id", "title", "status"))
@@ -491,7 +492,7 @@ BY_TARGET: dict[str, str] = {
 }
 
 
-def editor_change_problem(article: Article, target: str, by: Any) -> str:
+def editor_change_problem(article: Article, target: str, by: User | None) -> str:
     """Why an editor cannot move the stored article to `target` in the admin ("" when they can)."""
     if target == article.status:
         return ""
@@ -505,7 +506,7 @@ def editor_change_problem(article: Article, target: str, by: Any) -> str:
     return ""
 
 
-def change_by_editor(article: Article, target: str, by: Any, reason: str = "") -> Article:
+def change_by_editor(article: Article, target: str, by: User | None, reason: str = "") -> Article:
     """Carry out the admin form's status change through its transition."""
     name = BY_TARGET[target]
     if name == "publish":

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tidings.accounts.access import acting_user
 from tidings.articles import access, actions, images, rendering, transitions
 from tidings.articles import input as article_input
 from tidings.articles.models import Article, Revision
@@ -165,7 +166,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
             continue
         try:
             ratelimit.hit("upload", request.user.pk)
-            image = images.add_upload(upload, by=request.user)
+            image = images.add_upload(upload, by=acting_user(request))
         except ratelimit.RateLimited as exc:
             errors[where], limited = exc.message, exc
             continue
@@ -179,7 +180,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
             raw["body_md"] = (str(raw["body_md"]).rstrip() + "\n\n" + images.image_markdown(image, alt) + "\n").lstrip()
             notes.append("uploaded")
     try:
-        data = article_input.clean_article_input(raw, by=request.user)
+        data = article_input.clean_article_input(raw, by=acting_user(request))
     except article_input.ArticleInvalid as exc:
         errors.update(exc.errors)
         return again(400, "没有保存：请按提示修改。")
@@ -187,9 +188,9 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
     try:
         with transaction.atomic():
             if article is None:
-                article = actions.create_article(_creator(request), request.user, data)
+                article = actions.create_article(_creator(request), acting_user(request), data)
             else:
-                article = actions.edit_article(article, request.user, data, version=version)
+                article = actions.edit_article(article, acting_user(request), data, version=version)
     except article_input.StaleVersion as exc:
         return again(409, str(exc))
     except transitions.WrongState as exc:
@@ -209,7 +210,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
                 errors["publish_at"] = "请选择一个将来的发布时间（例如明天 09:00）。"
                 return again(400, "文字已保存，但没有定时：请选择发布时间。")
         try:
-            transitions.submit(article, request.user, when)
+            transitions.submit(article, acting_user(request), when)
         except article_input.ArticleInvalid as exc:
             errors.update(exc.errors)
             return again(400, "文字已保存，但还不能发布：请按提示补充。")
@@ -241,13 +242,13 @@ def autosave(request: HttpRequest) -> JsonResponse:
     try:
         with transaction.atomic():
             if pk is None:
-                article = actions.create_article(_creator(request), request.user, data, autosave=True)
+                article = actions.create_article(_creator(request), acting_user(request), data, autosave=True)
             else:
                 article = access.get_article_for_editing(request.user, pk, for_update=True)
                 if article.status not in AUTOSAVE_STATES:
                     return JsonResponse({"error": "已发布或待发布的文章不自动保存，请点“保存修改”。"}, status=409)
                 article = actions.edit_article(
-                    article, request.user, data, version=_int(request.POST.get("version")), autosave=True
+                    article, acting_user(request), data, version=_int(request.POST.get("version")), autosave=True
                 )
     except article_input.StaleVersion as exc:
         return JsonResponse({"error": str(exc), "version": exc.current}, status=409)
@@ -281,7 +282,7 @@ def upload(request: HttpRequest) -> JsonResponse:
     if file is None:
         return JsonResponse({"error": "没有收到文件：请选择一张图片。"}, status=400)
     try:
-        image = images.add_upload(file, by=request.user)
+        image = images.add_upload(file, by=acting_user(request))
     except ImageRejected as exc:
         return JsonResponse({"error": images.image_error_message(exc)}, status=exc.status)
     alt = request.POST.get("alt", "") or (file.name or "").rsplit(".", 1)[0]
@@ -304,7 +305,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     article = access.get_article_for_editing(request.user, pk)
     was = article.status
     try:
-        transitions.retract(article, request.user)
+        transitions.retract(article, acting_user(request))
     except transitions.WrongState as exc:
         ctx = _form_ctx(request, article, raw_from_article(article), message=str(exc))
         return render(request, "studio/edit.html", ctx, status=409)
@@ -318,7 +319,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     article = access.get_article_for_editing(request.user, pk)
     if request.method == "GET":
         return render(request, "studio/delete.html", {"article": article})
-    transitions.delete(article, request.user)
+    transitions.delete(article, acting_user(request))
     return HttpResponseRedirect(reverse("studio") + "?done=deleted")
 
 
@@ -370,5 +371,5 @@ def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @writer_required
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     article, rev = access.get_revision_for_editing(request.user, pk, number)
-    actions.restore_revision(article, rev, request.user)
+    actions.restore_revision(article, rev, acting_user(request))
     return HttpResponseRedirect(url_for("studio-edit", article.pk) + "?done=restored")
