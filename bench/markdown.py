@@ -2,7 +2,7 @@
 
 Each body goes through render_body, the path of every article save: markdown-it, our figures,
 the nesting bound and nh3. Prints a Markdown table for docs/performance.md; the best of
---runs runs counts (the machine is shared). tests/test_markup_cost.py uses the same classes.
+--runs runs counts (the machine is shared). tests/lib/test_markup_cost.py uses the same classes.
 
     .venv/bin/python bench/markdown.py [--runs 3]
 """

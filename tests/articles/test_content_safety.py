@@ -20,7 +20,7 @@ import pytest
 from django.test import Client, TestCase
 
 from tests.conftest import make_creator, make_writer
-from tests.test_units import executable_parts, xss_payloads
+from tests.hostile import executable_parts, xss_payloads
 from tidings.api.tokens import create_token
 from tidings.articles.input import _TAG_SPLIT as TAG_SPLIT
 from tidings.articles.input import ArticleInvalid, clean_article_input

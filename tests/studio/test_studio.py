@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from tests.conftest import make_user, make_writer
-from tests.test_units import executable_parts
+from tests.hostile import executable_parts
 from tidings.accounts.models import User
 from tidings.api.models import ApiToken, digest, new_secret
 from tidings.articles import rendering

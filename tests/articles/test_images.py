@@ -33,7 +33,7 @@ from tidings.lib.images import MAX_SIDE, image_slot, process_image
 from tidings.moderation.models import Application
 from tidings.web import media_gc
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def gray_png(width: int, height: int) -> bytes:

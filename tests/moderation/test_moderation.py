@@ -17,7 +17,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from tests.conftest import channel, make_article
-from tests.test_units import executable_parts, xss_payloads
+from tests.hostile import executable_parts, xss_payloads
 from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.audit.models import Entry

@@ -6,13 +6,13 @@ import datetime as dt
 import io
 import os
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image as PILImage
 
+from tests.hostile import executable_parts, xss_payloads
 from tidings.articles.ranking import TAU_SECONDS, engagement, hot_score
 from tidings.lib.images import ImageRejected, process_image
 from tidings.lib.markup import plain_text, render_markdown
@@ -77,32 +77,6 @@ def test_hostile_markup_is_neutralised(hostile: str) -> None:
     assert "前文" in html
 
 
-class _Scan(HTMLParser):
-    """Collects anything a browser could execute: script-ish tags, on* handlers, bad URLs, styles."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "iframe", "object", "embed", "svg", "math", "style", "link", "meta", "base", "form"}:
-            self.found.append(f"<{tag}>")
-        for name, value in attrs:
-            v = (value or "").strip().lower()
-            if name.startswith("on") or name == "style":
-                self.found.append(f"{tag}[{name}]")
-            if name in {"href", "src", "srcset", "action", "formaction", "xlink:href"} and (
-                v.startswith(("javascript:", "data:", "vbscript:"))
-            ):
-                self.found.append(f"{tag}[{name}={v[:20]}]")
-
-
-def executable_parts(html: str) -> list[str]:
-    scan = _Scan()
-    scan.feed(html)
-    return scan.found
-
-
 def test_plain_text_strips_tags() -> None:
     assert plain_text("<b>李伟</b><script>x()</script> & 朋友") == "李伟 & 朋友"
 
@@ -143,18 +117,6 @@ def test_a_decompression_bomb_is_rejected_before_decoding() -> None:
     PILImage.new("1", (20_000, 20_000)).save(buf, "PNG")
     with pytest.raises(ImageRejected, match=r"too many pixels|megapixels"):
         process_image(buf.getvalue(), name="bomb.png")
-
-
-XSS_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "xss-payloads.txt"
-
-
-def xss_payloads() -> list[str]:
-    if not XSS_CORPUS.exists():
-        message = f"XSS corpus not found at {XSS_CORPUS} (it lives in ../shared/data beside the checkout)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message + ": the hostile-input corpus test did NOT run")
-    return [line for line in XSS_CORPUS.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
 
 
 def test_the_xss_corpus_leaves_nothing_executable_in_bodies_or_plain_fields() -> None:
@@ -229,7 +191,7 @@ def test_a_bad_number_stops_the_start_with_the_variable_named(tmp_path: Path) ->
 
 def test_every_environment_variable_the_code_reads_is_in_the_readme() -> None:
     """README's configuration table lists every TIDINGS_* variable read anywhere in tidings/."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     read = set()
     for path in (root / "tidings").rglob("*.py"):
         read |= set(re.findall(r"\b(TIDINGS_[A-Z0-9_]+)\b", path.read_text(encoding="utf-8")))

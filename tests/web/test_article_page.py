@@ -327,7 +327,7 @@ def test_many_articles_do_not_add_queries(client: Client, settings, django_asser
 
 
 def test_hostile_text_in_titles_names_and_mottos_is_printed_as_text(client: Client) -> None:
-    from tests.test_units import executable_parts, xss_payloads
+    from tests.hostile import executable_parts, xss_payloads
 
     payloads = xss_payloads()[::10]  # every tenth: the full corpus runs through Markdown in test_units
     # Cut to the fields' lengths, as a form would; PostgreSQL enforces them.

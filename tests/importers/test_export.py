@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.conftest import make_article, make_creator, make_reference
-from tests.test_import import FIXTURES, make_jpeg, media_files
+from tests.importers.test_import import FIXTURES, make_jpeg, media_files
 from tidings.articles.models import Article, Image, Reference
 from tidings.creators.models import Creator
 from tidings.importers.front_matter import split_front_matter

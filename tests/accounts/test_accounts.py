@@ -228,7 +228,7 @@ def test_the_header_shows_the_right_account_links(client: Client, reader: User, 
 
 
 def test_the_account_page_lists_applications_and_links(client: Client, reader: User) -> None:
-    from tests.test_moderation import apply
+    from tests.moderation.test_moderation import apply
 
     apply(reader, handle="mine", name="我的号")
     client.force_login(reader)

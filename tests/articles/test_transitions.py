@@ -171,7 +171,7 @@ def test_the_creators_own_withdrawal_is_no_take_down(people: dict[str, Any]) -> 
 def test_no_module_but_the_transitions_assigns_an_articles_status() -> None:
     """The door is the only one: no other module of tidings/ writes Article.status — by an
     attribute assignment, an UPDATE through Article's manager, or a constructor argument."""
-    root = Path(__file__).resolve().parent.parent / "tidings"
+    root = Path(__file__).resolve().parents[2] / "tidings"
     found = []
     for path in root.rglob("*.py"):
         rel = path.relative_to(root).as_posix()

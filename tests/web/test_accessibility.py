@@ -40,7 +40,7 @@ from tidings.web.pagecache import CARE_COOKIE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

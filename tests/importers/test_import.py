@@ -28,7 +28,7 @@ from tidings.lib.markdown_scan import rewrite_image_sources
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 IMPORTED = re.compile(r"^imported /a/(\d+)/$")
 
