@@ -1,7 +1,7 @@
 """The Markdown cost table (issue 10.2): render time per hostile input class at 50, 100 and 200 KB.
 
-Each body goes through render_body, the path of every article save: markdown-it, our figures,
-the nesting bound and nh3. Prints a Markdown table for docs/performance.md; the best of
+Each body goes through render_body, the path of every article save: pyromark's events, our
+HTML (figures, pictures), the nesting bound and nh3. Prints a Markdown table for docs/performance.md; the best of
 --runs runs counts (the machine is shared). tests/test_markup_cost.py uses the same classes.
 
     .venv/bin/python bench/markdown.py [--runs 3]
