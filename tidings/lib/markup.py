@@ -111,6 +111,7 @@ _TAG = re.compile(
     rf"(?:[{_WS}/]|[^{_WS}/>][^{_WS}/>=]*+"
     rf"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>\"'][^{_WS}>]*+|(?=>))|(?![{_WS}]*+=)))*+>"
 )
+_SIMPLE_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*+)>")
 _COMMENT = re.compile(r"<!--(?:-?>|.*?(?:--!?>|\Z))", re.S)
 _BOGUS = re.compile(r"<(?:[!?]|/(?![a-zA-Z]))[^>]*+>?")  # doctype, CDATA, <?…>, </ …>: comments to a parser
 _VOID = {
@@ -151,6 +152,30 @@ def bound_nesting(html: str) -> str:
             out.append(html[pos:])
             break
         out.append(html[pos:lt])
+        m = _SIMPLE_TAG.match(html, lt)  # most tags, the Markdown renderer's all: no attributes
+        if m is not None:
+            pos = m.end()
+            name = m.group(2)
+            if m.group(1):
+                if stack and stack[-1] == name and not dropped.get(name):
+                    out.append(m.group(0))  # closes the innermost element: the common case
+                    stack.pop()
+                else:
+                    _close(stack, out, dropped, name)
+                continue
+            if name in _VOID:
+                out.append(m.group(0))
+                continue
+            if name not in _REMOVED and name not in _TEXT_ONLY:
+                if stack and stack[-1] in _IMPLIED_END:
+                    _close_implied(stack, out, name)
+                if len(stack) >= MAX_DEPTH:
+                    dropped[name] = dropped.get(name, 0) + 1
+                else:
+                    out.append(m.group(0))
+                    stack.append(name)
+                continue
+            pos = lt
         opens_tag = html[lt + 1 : lt + 2].isalpha() or (
             html[lt + 1 : lt + 2] == "/" and html[lt + 2 : lt + 3].isalpha()
         )
