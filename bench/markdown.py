@@ -42,6 +42,7 @@ CLASSES: dict[str, Callable[[int], str]] = {
     "emphasis *a": _fill("*a"),
     "emphasis _**a": _fill("_**a"),
     "backticks": _fill("`a``"),
+    "tildes ~a~ (one: text, two: strikethrough)": _fill("~a~ ~~b~~ "),
     "link reference definitions": _exact(lambda n: "".join(f"[r{i}]: https://e.com/{i}\n" for i in range(n // 20))),
     "link reference uses": _exact(lambda n: "[r]: https://e.com/\n\n" + "[r] " * (n // 4)),
     "table rows": _exact(lambda n: "|a|b|\n|-|-|\n" + "|x|y|\n" * (n // 6)),

@@ -16,6 +16,7 @@ from PIL import Image as PILImage
 
 from tidings.articles.ranking import TAU_SECONDS, engagement, hot_score
 from tidings.lib.images import ImageRejected, process_image
+from tidings.lib.markdown_scan import scan_body
 from tidings.lib.markup import MAX_DEPTH, ResolvedImage, normalize_url, plain_text, render_markdown
 from tidings.settings import database_from_url, env_bool, env_int
 
@@ -80,6 +81,14 @@ def test_tables_and_strikethrough_render_as_github_writes_them() -> None:
         html
         == "<table><thead><tr><th>左</th><th>右</th></tr></thead><tbody><tr><td>1</td><td><s>2</s></td></tr></tbody></table>"
     )
+
+
+def test_one_tilde_is_text_and_two_strike_through() -> None:
+    # GFM (and pulldown-cmark) would strike "3 到 5" through; Chinese writes ranges with "~".
+    assert render_markdown("约 ~3 到 5~ 人，~单~，~~删去~~") == "<p>约 ~3 到 5~ 人，~单~，<s>删去</s></p>\n"
+    assert render_markdown(r"\~a~ `x~y` [链](/a~b)") == '<p>~a~ <code>x~y</code> <a href="/a~b">链</a></p>\n'
+    scan = scan_body("![图](/p~q.png) 约 3~5 人")
+    assert scan.image_sources == ["/p~q.png"] and "3~5" in scan.prose
 
 
 def test_an_upper_case_script_end_tag_ends_its_html_block() -> None:

@@ -15,7 +15,7 @@ import pyromark
 from markdown_it.common.normalize_url import validateLink
 from markdown_it.helpers import parseLinkDestination
 
-from tidings.lib.markup import MARKDOWN_OPTIONS, normalize_url, read_raw_end_tags
+from tidings.lib.markup import MARKDOWN_OPTIONS, normalize_url, prepare_markdown
 
 # Where a link destination may start: inline `](` and reference definitions `[label]:`.
 DESTINATION_START = re.compile(r"\]\(|^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:", re.MULTILINE)
@@ -31,7 +31,7 @@ class BodyScan:
 
 def scan_body(body: str) -> BodyScan:
     """One pass over the parser's events (a stream, as the renderer reads them)."""
-    text = read_raw_end_tags(body)
+    text, restore = prepare_markdown(body)
     source = text.encode()  # the parser's ranges count UTF-8 bytes
     line_starts = [0] + [m.end() for m in re.finditer(b"\n", source)]
     sources: list[str] = []
@@ -55,7 +55,7 @@ def scan_body(body: str) -> BodyScan:
                 block.append(value)
         elif kind == "Start":
             if type(value) is dict and "Image" in value:
-                src = normalize_url(value["Image"]["dest_url"])
+                src = normalize_url(restore(value["Image"]["dest_url"]))
                 # An image in another's description is only alt text; javascript: is no image.
                 if not in_image and validateLink(src):
                     sources.append(src)
@@ -75,7 +75,7 @@ def scan_body(body: str) -> BodyScan:
             elif value == "HtmlBlock" and block is not None:
                 html.append("".join(block))
                 block = None
-    return BodyScan(list(dict.fromkeys(sources)), " ".join(prose), code, html)
+    return BodyScan(list(dict.fromkeys(sources)), restore(" ".join(prose)), code, [restore(h) for h in html])
 
 
 def rewrite_image_sources(body: str, replace: Callable[[str], str | None]) -> str:

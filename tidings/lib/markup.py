@@ -314,19 +314,41 @@ MARKDOWN_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRI
 # body with it. These end tags are read in lower case; the only visible cost is a code sample
 # that shows one in capitals.
 _RAW_END_TAG = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
+# pulldown-cmark (as GitHub) strikes through text between single tildes too, with no option to
+# turn it off; markdown-it did not, and Chinese writes ranges with one ("3~5 人，7~9 人"). A lone
+# tilde is hidden from the parser behind a rare punctuation character (so that emphasis around it
+# reads the same) that is not in the text, and put back in what the parser gives.
+_LONE_TILDE = re.compile(r"(?<![~\\])(\\*)~(?!~)")  # with the backslashes before it: "\~" is text already
+_TILDE_STAND_INS = "\u2e1b\u2e1e\u2e1f\u2053"  # ⸛ ⸞ ⸟ ⁓, all Unicode punctuation as "~" is
 
 
-def read_raw_end_tags(text: str) -> str:
-    return _RAW_END_TAG.sub(lambda m: m.group(0).lower(), text)
+def _unchanged(text: str) -> str:
+    return text
 
 
-def markdown_events(text: str) -> Iterator[Any]:
-    """The parser's events for an article body, one at a time (the renderer's and the scan's set-up).
+def prepare_markdown(text: str) -> tuple[str, Callable[[str], str]]:
+    """The text as the parser is given it (same lines, same characters but for the two fixes
+    above), and the function that puts the lone tildes back into what the parser gives."""
+    text = _RAW_END_TAG.sub(lambda m: m.group(0).lower(), text)
+    stand_in = next((c for c in _TILDE_STAND_INS if c not in text), None)
+    if stand_in is None or "~" not in text:
+        return text, _unchanged
+    if "\\" in text:
+        hidden = _LONE_TILDE.sub(lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1) + stand_in, text)
+    else:
+        hidden = _LONE_TILDE.sub(rf"\g<1>{stand_in}", text)
+    return hidden, lambda parsed: parsed.replace(stand_in, "~")
+
+
+def markdown_events(text: str) -> tuple[Iterator[Any], Callable[[str], str]]:
+    """The parser's events for an article body, one at a time, and the function that restores
+    the body's characters in their strings (prepare_markdown).
 
     Read them as a stream: a list of a large body's events holds hundreds of thousands of dicts,
     and the garbage collector's passes over them cost more than the parse.
     """
-    return iter(pyromark.events(read_raw_end_tags(text), options=MARKDOWN_OPTIONS))
+    text, restore = prepare_markdown(text)
+    return iter(pyromark.events(text, options=MARKDOWN_OPTIONS)), restore
 
 
 # A destination made only of characters that need no encoding, with a plain host: normalize_url
@@ -409,7 +431,11 @@ class _Image:
     in_figure: bool
 
 
-def render_html(events: Iterator[Any], resolver_for: Callable[[list[str]], ImageResolver | None]) -> tuple[str, bool]:
+def render_html(
+    events: Iterator[Any],
+    resolver_for: Callable[[list[str]], ImageResolver | None],
+    restore: Callable[[str], str] = _unchanged,
+) -> tuple[str, bool]:
     """The events as HTML (not yet sanitised), with our headings, figures and pictures, and
     whether it holds raw HTML (else it is balanced and bounded: sanitize(balanced=True)).
 
@@ -429,7 +455,7 @@ def render_html(events: Iterator[Any], resolver_for: Callable[[list[str]], Image
 
     def image(data: dict[str, Any], *, in_figure: bool) -> None:
         alt = _alt_text(_take_image(take))
-        src = normalize_url(data["dest_url"])
+        src = normalize_url(restore(data["dest_url"]))
         if not validateLink(src):  # javascript: and the like: the description stays, as text
             out.append(escape(alt, quote=False))
             return
@@ -493,7 +519,7 @@ def render_html(events: Iterator[Any], resolver_for: Callable[[list[str]], Image
             out.append(start_tag)
             ends.append(end_tag)
         else:
-            start_tag, end_tag = _start(value)
+            start_tag, end_tag = _start(value, restore)
             if "Table" in value:
                 table = len(ends)
             out.append(start_tag)
@@ -501,10 +527,10 @@ def render_html(events: Iterator[Any], resolver_for: Callable[[list[str]], Image
     resolve = resolver_for([img.src for img in images]) if images else None
     for img in images:
         out[img.at] = _image_html(img, resolve)
-    return "".join(out), raw
+    return restore("".join(out)), raw
 
 
-def _start(tag: dict[str, Any]) -> tuple[str, str]:
+def _start(tag: dict[str, Any], restore: Callable[[str], str]) -> tuple[str, str]:
     """Start and end of an element with data: heading, quote, code block, list, table, link."""
     for kind, value in tag.items():
         if kind == "Heading":
@@ -521,7 +547,7 @@ def _start(tag: dict[str, Any]) -> tuple[str, str]:
         if kind == "Table":
             return "<table>\n", "</table>\n"
         if kind == "Link":
-            href = normalize_url(("mailto:" if value["link_type"] == "Email" else "") + value["dest_url"])
+            href = normalize_url(("mailto:" if value["link_type"] == "Email" else "") + restore(value["dest_url"]))
             if not validateLink(href):
                 return "", ""  # javascript: and the like: the text stays, not the link
             title = f' title="{escape(value["title"])}"' if value["title"] else ""
@@ -552,5 +578,6 @@ def render_markdown(
     every image source of the text (so that a caller can look them all up at once, without
     parsing the Markdown a second time).
     """
-    html, raw = render_html(markdown_events(text), resolver_for or (lambda sources: resolve_image))
+    events, restore = markdown_events(text)
+    html, raw = render_html(events, resolver_for or (lambda sources: resolve_image), restore)
     return sanitize(html, balanced=not raw)
