@@ -46,8 +46,9 @@ CLASSES: dict[str, Callable[[int], str]] = {
     "link reference definitions": _exact(lambda n: "".join(f"[r{i}]: https://e.com/{i}\n" for i in range(n // 20))),
     "link reference uses": _exact(lambda n: "[r]: https://e.com/\n\n" + "[r] " * (n // 4)),
     "table rows": _exact(lambda n: "|a|b|\n|-|-|\n" + "|x|y|\n" * (n // 6)),
-    # Raw HTML anywhere sends all the HTML through the nesting pre-pass (markup.bound_nesting).
+    # Blocks with raw HTML go through the nesting pre-pass tag by tag (markup.bound_nesting).
     "table rows after one raw tag": _exact(lambda n: "<b>raw</b>\n\n|a|b|\n|-|-|\n" + "|x|y|\n" * (n // 6)),
+    "table rows, raw tag in each": _exact(lambda n: "|a|b|\n|-|-|\n" + "|<b>x</b>|y|\n" * (n // 13)),
     "wide table": _exact(lambda n: "|" + "a|" * 2000 + "\n|" + "-|" * 2000 + "\n" + "|x" * (n // 2)),
     "list items": _fill("- a\n"),
     "nested lists": _exact(lambda n: "".join(" " * (2 * (i % 400)) + "- a\n" for i in range(n // 400))),

@@ -8,6 +8,7 @@ generous because the machine is shared; bench/markdown.py prints the table for d
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from bench.markdown import CLASSES, SIZES
 from tidings.articles.input import MAX_BODY
 from tidings.articles.rendering import render_body
-from tidings.lib.markup import MAX_DEPTH, bound_nesting, sanitize
+from tidings.lib.markup import MAX_DEPTH, bound_nesting, markdown_events, render_html, sanitize
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,32 @@ def test_the_bound_reads_tags_as_the_parser_does() -> None:
     assert bound_nesting("<ul><li>a<li>b") == "<ul><li>a</li><li>b</li></ul>"
     # A tag cut off by the end of the text is dropped with the rest, as a parser does.
     assert bound_nesting('ok<a title="never closed>') == "ok"
+
+
+def test_the_pre_pass_copies_markdowns_own_blocks_only_where_it_would_write_them_unchanged() -> None:
+    """The renderer marks its raw-HTML-free blocks as balanced; the pre-pass copies them when
+    nothing raw before them (a deep, unclosed or dropped element) would change how they read."""
+    pieces = [
+        "*", "**", "`", "[", "](", "> ", "- ", "1. ", "# ", "\n", "\n\n", "    ", "|", "文字", "a", " ", "---",
+        "<b>", "</b>", "<div>", "</div>", "<p>", "</p>", "<li>", "<!--", "<script>", "<textarea>",
+        '<i title="', '"', "<dt>", "![图](/a.png)", "\n\n|a|b|\n|-|-|\n|1|2|\n\n", "\n\n- a\n  - b\n\n",
+    ]  # fmt: skip
+    rng = random.Random(102)
+    copied = 0
+    for _ in range(1500):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 80)))
+        if rng.random() < 0.2:
+            body = "<div>" * rng.randint(90, 110) + "\n\n" + body + "\n\n" + body
+        events, restore = markdown_events(body)
+        html, balanced = render_html(events, lambda sources: None, restore)
+        assert bound_nesting(html, balanced) == bound_nesting(html), body
+        copied += len(balanced)
+    assert copied > 1000
+    # Elements dropped beyond the bound and then closed out from under: the next Markdown
+    # block's </em> ends a dropped <em>, as the pass reads it, not its own.
+    body = "<blockquote>" + "<div>" * (MAX_DEPTH - 1) + "<em>" * 5 + "</blockquote>\n\n*强调* 正文"
+    html, balanced = render_html(markdown_events(body)[0], lambda sources: None)
+    assert balanced and bound_nesting(html, balanced) == bound_nesting(html)
 
 
 def test_ordinary_raw_html_in_an_article_is_unchanged() -> None:

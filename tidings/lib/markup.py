@@ -87,13 +87,13 @@ _cleaner = nh3.Cleaner(
 _external_link = re.compile(r'<a href="((?:https?:)?//[^"]*)"')
 
 
-def sanitize(html: str, *, balanced: bool = False) -> str:
+def sanitize(html: str, *, balanced: Sequence[tuple[int, int, int]] = ()) -> str:
     """Allow-list sanitising; links to other sites get rel="nofollow ugc noopener".
 
-    balanced=True: the HTML is known to be balanced and at most about MAX_DEPTH deep (the
-    Markdown renderer's own, with no raw HTML), so the nesting pre-pass is left out.
+    balanced: (start, end, depth) spans of the HTML that are balanced markup at most `depth`
+    deep with no raw HTML (the Markdown renderer's own), which the nesting pre-pass may copy.
     """
-    clean = _cleaner.clean(html if balanced else bound_nesting(html))
+    clean = _cleaner.clean(bound_nesting(html, balanced))
     return _external_link.sub(lambda m: f'<a href="{m.group(1)}" rel="{EXTERNAL_REL}"', clean)
 
 
@@ -133,7 +133,7 @@ _CLOSES_P = {
 }  # fmt: skip
 
 
-def bound_nesting(html: str) -> str:
+def bound_nesting(html: str, balanced: Sequence[tuple[int, int, int]] = ()) -> str:
     """The same HTML rewritten so that the sanitiser's parser stays linear in its length.
 
     html5ever (inside nh3) walks the stack of open elements on many start and end tags, as the
@@ -141,13 +141,32 @@ def bound_nesting(html: str) -> str:
     This pass reads tags as the parser's tokeniser does (a `<` that opens no tag becomes `&lt;`;
     comments, removed elements and a tag cut off by the end go) and writes balanced markup no
     deeper than MAX_DEPTH. It decides nothing about safety: the sanitiser reads all it writes.
+
+    A `balanced` span (start, end, depth: markup that closes all it opens, no deeper than depth,
+    with no comment, raw text or removed element) is copied as it is when this pass would write
+    it unchanged: nothing dropped so far, no implied end pending, room for its depth.
     """
     out: list[str] = []
     stack: list[str] = []
     dropped: dict[str, int] = {}
     pos, n = 0, len(html)
+    spans = iter(balanced)
+    span = next(spans, None)
     while pos < n:
+        while span is not None and span[0] < pos:
+            span = next(spans, None)  # begun inside something read already
         lt = html.find("<", pos)
+        if span is not None and (lt < 0 or span[0] <= lt):
+            _, end, depth = span
+            span = next(spans, None)
+            if (
+                len(stack) + depth <= MAX_DEPTH
+                and not (stack and stack[-1] in _IMPLIED_END)
+                and not any(dropped.values())
+            ):
+                out.append(html[pos:end])
+                pos = end
+                continue
         if lt < 0:
             out.append(html[pos:])
             break
@@ -435,9 +454,9 @@ def render_html(
     events: Iterator[Any],
     resolver_for: Callable[[list[str]], ImageResolver | None],
     restore: Callable[[str], str] = _unchanged,
-) -> tuple[str, bool]:
-    """The events as HTML (not yet sanitised), with our headings, figures and pictures, and
-    whether it holds raw HTML (else it is balanced and bounded: sanitize(balanced=True)).
+) -> tuple[str, list[tuple[int, int, int]]]:
+    """The events as HTML (not yet sanitised), with our headings, figures and pictures, and the
+    spans of it (runs of top-level blocks without raw HTML) that sanitize may take as balanced.
 
     Images are written last, through the resolver that `resolver_for` returns for all their
     sources. Markdown nests elements at most MAX_DEPTH deep: deeper starts and their ends are not
@@ -447,7 +466,9 @@ def render_html(
     images: list[_Image] = []
     ends: list[str] = []  # what each open element's End event writes
     table = -1  # index in ends of the open table, while its body is not yet open
-    in_head = raw = False
+    in_head = run_raw = False
+    run_at = run_depth = 0  # the current top-level block: where it starts in out, how deep it goes
+    runs: list[list[int]] = []  # [start, end, depth] in out of runs of blocks without raw HTML
     ahead: deque[Any] = deque()  # events read ahead (to see whether a paragraph is a figure)
 
     def take() -> Any:
@@ -473,17 +494,23 @@ def render_html(
         if kind == "Text":
             out.append(escape(value, quote=False))
         elif kind == "End":
+            if len(ends) > run_depth:
+                run_depth = len(ends)
             end = ends.pop()
             out.append(end)
             if end is _HEAD_END:
                 in_head = False
         elif kind in ("Html", "InlineHtml"):
             out.append(value)
-            raw = True
+            run_raw = True
         elif kind == "Code":
             out.append(f"<code>{escape(value, quote=False)}</code>")
         elif kind != "Start":
             continue  # nothing else is enabled (footnotes, math, task lists)
+        elif not ends and len(out) > run_at:  # a top-level block starts: the one before it ends
+            _end_block(runs, run_at, len(out), run_depth, run_raw)
+            run_at, run_depth, run_raw = len(out), 0, False
+            ahead.appendleft(ev)  # read again, as the first event of its block
         elif type(value) is dict and "Image" in value:
             image(value["Image"], in_figure=False)
         elif len(ends) >= MAX_DEPTH:
@@ -524,10 +551,32 @@ def render_html(
                 table = len(ends)
             out.append(start_tag)
             ends.append(end_tag)
+    _end_block(runs, run_at, len(out), run_depth, run_raw)
     resolve = resolver_for([img.src for img in images]) if images else None
     for img in images:
         out[img.at] = _image_html(img, resolve)
-    return restore("".join(out)), raw
+    spans, at, chars = [], 0, 0
+    for first, last, deepest in runs:  # indices in out → offsets in the text
+        chars += sum(map(len, out[at:first]))
+        length = sum(map(len, out[first:last]))
+        spans.append((chars, chars + length, deepest + _DEPTH_MARGIN))
+        at, chars = last, chars + length
+    return restore("".join(out)), spans  # restore keeps every length
+
+
+# A block's elements as the renderer counts them (len(ends) at a start), and what it writes
+# deeper than that: the element itself, <tr> with <thead>, <tbody>, <picture> in <figure>.
+_DEPTH_MARGIN = 3
+
+
+def _end_block(runs: list[list[int]], start: int, end: int, depth: int, raw: bool) -> None:
+    """Note a top-level block out[start:end] that holds no raw HTML (joined to the run before)."""
+    if raw or end <= start:
+        return
+    if runs and runs[-1][1] == start:
+        runs[-1][1:] = [end, max(runs[-1][2], depth)]
+    else:
+        runs.append([start, end, depth])
 
 
 def _start(tag: dict[str, Any], restore: Callable[[str], str]) -> tuple[str, str]:
@@ -579,5 +628,5 @@ def render_markdown(
     parsing the Markdown a second time).
     """
     events, restore = markdown_events(text)
-    html, raw = render_html(events, resolver_for or (lambda sources: resolve_image), restore)
-    return sanitize(html, balanced=not raw)
+    html, balanced = render_html(events, resolver_for or (lambda sources: resolve_image), restore)
+    return sanitize(html, balanced=balanced)
