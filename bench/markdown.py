@@ -1,7 +1,7 @@
 """The Markdown cost table (issue 10.2): render time per hostile input class at 50, 100 and 200 KB.
 
-Each body goes through render_body, the path of every article save: markdown-it, our figures,
-the nesting bound and nh3. Prints a Markdown table for docs/performance.md; the best of
+Each body goes through render_body, the path of every article save: pyromark's events, our
+HTML (figures, pictures), the nesting bound and nh3. Prints a Markdown table for docs/performance.md; the best of
 --runs runs counts (the machine is shared). tests/lib/test_markup_cost.py uses the same classes.
 
     .venv/bin/python bench/markdown.py [--runs 3]
@@ -42,9 +42,13 @@ CLASSES: dict[str, Callable[[int], str]] = {
     "emphasis *a": _fill("*a"),
     "emphasis _**a": _fill("_**a"),
     "backticks": _fill("`a``"),
+    "tildes ~a~ (one: text, two: strikethrough)": _fill("~a~ ~~b~~ "),
     "link reference definitions": _exact(lambda n: "".join(f"[r{i}]: https://e.com/{i}\n" for i in range(n // 20))),
     "link reference uses": _exact(lambda n: "[r]: https://e.com/\n\n" + "[r] " * (n // 4)),
     "table rows": _exact(lambda n: "|a|b|\n|-|-|\n" + "|x|y|\n" * (n // 6)),
+    # Blocks with raw HTML go through the nesting pre-pass tag by tag (markup.bound_nesting).
+    "table rows after one raw tag": _exact(lambda n: "<b>raw</b>\n\n|a|b|\n|-|-|\n" + "|x|y|\n" * (n // 6)),
+    "table rows, raw tag in each": _exact(lambda n: "|a|b|\n|-|-|\n" + "|<b>x</b>|y|\n" * (n // 13)),
     "wide table": _exact(lambda n: "|" + "a|" * 2000 + "\n|" + "-|" * 2000 + "\n" + "|x" * (n // 2)),
     "list items": _fill("- a\n"),
     "nested lists": _exact(lambda n: "".join(" " * (2 * (i % 400)) + "- a\n" for i in range(n // 400))),

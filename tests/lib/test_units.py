@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import random
 import re
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from PIL import Image as PILImage
 from tests.hostile import executable_parts, xss_payloads
 from tidings.articles.ranking import TAU_SECONDS, engagement, hot_score
 from tidings.lib.images import ImageRejected, process_image
-from tidings.lib.markup import plain_text, render_markdown
+from tidings.lib.markdown_scan import scan_body
+from tidings.lib.markup import MAX_DEPTH, ResolvedImage, normalize_url, plain_text, render_markdown
 from tidings.settings import database_from_url, env_bool, env_int
 
 
@@ -54,6 +56,69 @@ def test_markdown_headings_keep_a_single_h1_and_links_get_rel() -> None:
     assert "<h1" not in html and "<h2>大标题</h2>" in html and "<h4>更小</h4>" in html
     assert '<a href="https://example.com" rel="nofollow ugc noopener">外站</a>' in html
     assert '<a href="/a/1/">本站</a>' in html
+
+
+def test_a_paragraph_of_one_image_becomes_a_figure_with_its_title_as_caption() -> None:
+    def resolve(src: str) -> ResolvedImage | None:
+        return ResolvedImage(src, 800, 600, [{"w": 400, "url": "/media/a-400.jpg"}]) if src == "/media/a.jpg" else None
+
+    html = render_markdown('![港口](/media/a.jpg "港口一景")\n\n文字 ![图](/media/b.png "标题") 文字', resolve)
+    assert html.startswith('<figure><picture><img src="/media/a.jpg" srcset="/media/a-400.jpg 400w"')
+    assert 'alt="港口"' in html and "<figcaption>港口一景</figcaption></figure>" in html
+    # An image among text stays inline, its title no caption.
+    assert '<p>文字 <img src="/media/b.png" alt="图" loading="lazy"> 文字</p>' in html
+
+
+def test_a_tight_list_has_no_paragraphs_in_its_items() -> None:
+    assert render_markdown("- 甲\n- 乙\n\n1. 丙\n\n2. 丁").replace("\n", "") == (
+        "<ul><li>甲</li><li>乙</li></ul><ol><li><p>丙</p></li><li><p>丁</p></li></ol>"
+    )
+
+
+def test_tables_and_strikethrough_render_as_github_writes_them() -> None:
+    html = render_markdown("| 左 | 右 |\n|:--|--:|\n| 1 | ~~2~~ |").replace("\n", "")
+    assert (
+        html
+        == "<table><thead><tr><th>左</th><th>右</th></tr></thead><tbody><tr><td>1</td><td><s>2</s></td></tr></tbody></table>"
+    )
+
+
+def test_one_tilde_is_text_and_two_strike_through() -> None:
+    # GFM (and pulldown-cmark) would strike "3 到 5" through; Chinese writes ranges with "~".
+    assert render_markdown("约 ~3 到 5~ 人，~单~，~~删去~~") == "<p>约 ~3 到 5~ 人，~单~，<s>删去</s></p>\n"
+    assert render_markdown(r"\~a~ `x~y` [链](/a~b)") == '<p>~a~ <code>x~y</code> <a href="/a~b">链</a></p>\n'
+    scan = scan_body("![图](/p~q.png) 约 3~5 人")
+    assert scan.image_sources == ["/p~q.png"] and "3~5" in scan.prose
+
+
+def test_an_upper_case_script_end_tag_ends_its_html_block() -> None:
+    # pulldown-cmark matches these end tags in lower case only: the rest would be raw HTML.
+    assert "<p><em>后文</em></p>" in render_markdown("<SCRIPT>alert(1)</SCRIPT>\n\n*后文*")
+    assert "<p><em>后文</em></p>" in render_markdown("<Style>p{}</Style>\n\n*后文*")
+
+
+def test_markdown_nests_at_most_the_bound_and_keeps_the_deepest_text() -> None:
+    html = render_markdown(">" * (MAX_DEPTH + 50) + " 深处的文字\n\n后文")
+    assert html.count("<blockquote>") == MAX_DEPTH == html.count("</blockquote>")
+    assert "深处的文字" in html and html.endswith("<p>后文</p>\n")
+
+
+def test_links_keep_markdown_its_destinations_and_refuse_script_schemes() -> None:
+    html = render_markdown("[中](https://例子.com/路径?q=一) [x](javascript:alert(1)) <a@b.cn> [空格](<a b>)")
+    assert '<a href="https://xn--fsqu00a.com/%E8%B7%AF%E5%BE%84?q=%E4%B8%80" rel="nofollow ugc noopener">中</a>' in html
+    assert " x " in html and "javascript" not in html
+    assert '<a href="mailto:a@b.cn">a@b.cn</a>' in html and '<a href="a%20b">空格</a>' in html
+
+
+def test_plain_destinations_skip_the_normaliser_only_where_it_would_change_nothing() -> None:
+    from markdown_it.common.normalize_url import normalizeLink
+
+    rng = random.Random(10_2)
+    alphabet = "aZ09;/?:@&=+$,-_.!~*'()#%[]"
+    starts = ["", "http://", "https://", "//", "mailto:", "HTTP://", "/", "ftp://", "https://a.com:80", "x", "#", "?"]
+    for _ in range(30_000):
+        url = rng.choice(starts) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert normalize_url(url) == normalizeLink(url), url
 
 
 @pytest.mark.parametrize(
