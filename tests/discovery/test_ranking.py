@@ -21,7 +21,7 @@ from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator
 from tidings.discovery import blocks
 from tidings.engagement import actions
-from tidings.engagement.views import VISITOR_COOKIE
+from tidings.engagement.visitors import VISITOR_COOKIE
 
 pytestmark = pytest.mark.django_db
 

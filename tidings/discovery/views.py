@@ -19,8 +19,8 @@ from tidings.discovery import actions, blocks
 from tidings.discovery.feed import is_personalised
 from tidings.discovery.models import NotInterested
 from tidings.lib.numbers import ascii_int
+from tidings.web.context import base_ctx, paginate
 from tidings.web.pagecache import cacheable
-from tidings.web.views import base_ctx, paginate
 
 HOT_PAGE_SIZE = 50
 

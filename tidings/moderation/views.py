@@ -26,7 +26,7 @@ from tidings.lib.numbers import ascii_int
 from tidings.moderation import access, actions
 from tidings.moderation.forms import ApplicationForm, DecisionForm, ReportForm
 from tidings.moderation.models import Application, Report
-from tidings.web.views import base_ctx
+from tidings.web.context import base_ctx
 
 AVATAR_SALT = "tidings.moderation.avatar"
 QUEUE_SIZE = 50

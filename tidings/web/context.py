@@ -13,7 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest
 from django.template import engines
 from django.utils import translation
 
@@ -100,3 +101,26 @@ def a11y_for(request: HttpRequest) -> Prefs:
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {"site": site_for(request), "care": care_for(request), "a11y": a11y_for(request)}
+
+
+PAGE_SIZE = 20
+
+
+def base_ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {"canonical": request.build_absolute_uri(request.path), **extra}
+
+
+def paginate(request: HttpRequest, qs: Any, ctx: dict[str, Any], size: int = PAGE_SIZE) -> Page:
+    """The requested page (a malformed number means page 1; past the end is 404), put in ctx
+    with a self-referencing canonical URL for pages after the first."""
+    paginator = Paginator(qs, size)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        raise Http404("No such page.") from None
+    ctx["page"] = page
+    if page.number > 1:
+        ctx["canonical"] = request.build_absolute_uri(f"{request.path}?page={page.number}")
+    return page

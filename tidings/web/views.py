@@ -8,7 +8,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
@@ -25,34 +24,12 @@ from tidings.creators.actions import follow_creator, unfollow_creator
 from tidings.creators.models import Creator, Follow
 from tidings.discovery import blocks, feed
 from tidings.engagement.actions import SHARE_TARGETS, record_share
-from tidings.engagement.views import visitor_for, with_new_visitor
+from tidings.engagement.visitors import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
 from tidings.lib.urls import url_for
 from tidings.web import a11y
-from tidings.web.context import a11y_for, care_for, site_for
+from tidings.web.context import a11y_for, base_ctx, care_for, paginate, site_for
 from tidings.web.pagecache import CARE_COOKIE, cacheable
-
-PAGE_SIZE = 20
-
-
-def base_ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"canonical": request.build_absolute_uri(request.path), **extra}
-
-
-def paginate(request: HttpRequest, qs: Any, ctx: dict[str, Any], size: int = PAGE_SIZE) -> Page:
-    """The requested page (a malformed number means page 1; past the end is 404), put in ctx
-    with a self-referencing canonical URL for pages after the first."""
-    paginator = Paginator(qs, size)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        raise Http404("No such page.") from None
-    ctx["page"] = page
-    if page.number > 1:
-        ctx["canonical"] = request.build_absolute_uri(f"{request.path}?page={page.number}")
-    return page
 
 
 @require_GET
