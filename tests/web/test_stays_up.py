@@ -1,10 +1,12 @@
 """Stays up under attack: the worker survives a held SQLite write lock, `tidings run` restarts a
-dead child and stops only on SIGTERM, and stalled connections do not stop /healthz.
+dead child and stops only on SIGTERM, stalled connections and a flood of costly saves do not stop
+/healthz (bench/abuse.py measures these and more).
 
 These run real processes (`tidings worker`, `tidings run`) on a temporary data directory."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,8 +15,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -277,3 +281,66 @@ def test_two_stalled_connections_do_not_stop_the_site(site: tuple[subprocess.Pop
     finally:
         silent.close()
         dribbling.close()
+
+
+WRITER_WITH_TOKEN = """
+import json
+from tidings.accounts.models import User
+from tidings.api.tokens import create_token
+from tidings.articles.actions import create_article
+from tidings.articles.input import clean_article_input
+from tidings.creators.models import Creator
+user = User.objects.create_user("guanshui", password="x-12345678", role=User.Role.CREATOR)
+creator = Creator.objects.create(handle="guanshui", name="灌水号", user=user)
+token, _ = create_token(user, "flood")
+draft = create_article(creator, user, clean_article_input({"title": "草稿", "body_md": "正文。"}))
+print(json.dumps({"token": token, "article": draft.pk}))
+"""
+NESTED_DIVS = "<div>" * 39_000  # 195 KB of <div>s nested 39,000 deep (never closed: the costliest form)
+
+
+def test_an_autosave_flood_keeps_the_site_and_the_worker_up(
+    site: tuple[subprocess.Popen[str], int], data_dir: Path
+) -> None:
+    """Nested <div>s once cost n² to sanitise (this body took 2 s alone): four at once held every
+    thread of the one web worker for longer than that, so /healthz waited behind them. A save may
+    be refused (4xx), never fail (5xx)."""
+    proc, port = site
+    made = json.loads(shell(data_dir, WRITER_WITH_TOKEN))
+    worker = child(proc.pid, "tidings.cli worker")
+    body = json.dumps({"title": "灌水", "body_md": NESTED_DIVS}).encode()
+    assert len(body) > 195_000
+
+    def put(_: int) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/articles/{made['article']}",
+            body,
+            method="PUT",
+            headers={"Authorization": f"Bearer {made['token']}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    health: list[float] = []
+    with ThreadPoolExecutor(4) as pool:
+        for _round in range(2):
+            saves = [pool.submit(put, i) for i in range(4)]
+            while True:  # at least once per round, however fast the saves are
+                start = time.monotonic()
+                try:
+                    assert healthz(port, timeout=2.0) == 200
+                except OSError as exc:
+                    pytest.fail(f"/healthz did not answer within 2 s while the saves ran: {exc!r}")
+                health.append(time.monotonic() - start)
+                if all(s.done() for s in saves):
+                    break
+                time.sleep(0.1)
+            codes = [s.result() for s in saves]
+            assert all(c == 200 or 400 <= c < 500 for c in codes), codes
+    assert max(health) < 2.0
+    assert "tidings.cli worker" in children(proc.pid).get(worker, ""), "the worker died or was replaced"
+    assert Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z", "the worker is a zombie"
+    assert proc.poll() is None
