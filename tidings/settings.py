@@ -357,6 +357,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A form with a missing or stale token gets the site's Chinese 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "tidings.web.views.csrf_failure"
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

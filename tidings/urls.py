@@ -55,3 +55,9 @@ urlpatterns = [
     path("media/<path:path>", views.media, name="media"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]
+
+# The site's own error pages (tidings.web.views.error_page); JSON under /api/.
+handler400 = "tidings.web.views.bad_request"
+handler403 = "tidings.web.views.permission_denied"
+handler404 = "tidings.web.views.page_not_found"
+handler500 = "tidings.web.views.server_error"

@@ -80,7 +80,12 @@ PAGES = [
     "topic",
     "home-personalised",
     "feed-settings",
+    # The error pages (issue 13): an unknown address and a withdrawn article.
+    "error-404",
+    "error-410",
 ]
+# Page types that answer an error status (visited as they are, not as a failure to reach them).
+STATUS = {"error-404": 404, "error-410": 410}
 # Page type → the demo persona whose session the browser carries on it (see `site`).
 SIGNED_IN = {
     "join-form": "applicant",  # rejected once: the editor's reason and the form to correct
@@ -203,6 +208,8 @@ def site(
                 "topic": f"/t/{quote(zh.keywords.order_by('rank').values_list('keyword', flat=True)[0])}/",
                 "home-personalised": "/",
                 "feed-settings": "/feed/settings/",
+                "error-404": "/no-such-page/",
+                "error-410": f"/a/{withdrawn_article(zh, en, queue['reported']).pk}/",
             }
             session, studio_paths = studio_pages(zh)
             paths.update(studio_paths)
@@ -306,6 +313,16 @@ def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
         "studio-revision": f"{base}revisions/1/",
         "studio-tokens": "/studio/tokens/",
     }
+
+
+def withdrawn_article(*keep: Any) -> Article:
+    """A published article (none of those other page types show) withdrawn by its creator: the 410 page."""
+    from tidings.articles.transitions import withdraw
+
+    ids = [a if isinstance(a, int) else a.pk for a in keep]
+    article = Article.objects.published().exclude(pk__in=ids).order_by("hot_score").first()
+    assert article is not None, "the demo site has no spare published article to withdraw"
+    return withdraw(article, None)
 
 
 def signed_in_reader(article: Article) -> str:
@@ -419,9 +436,10 @@ def own_page(browser: Any, base_url: str, *, care: bool = False) -> Iterator[Any
         context.close()
 
 
-def visit(page: Any, url: str, *, care: bool) -> None:
+def visit(page: Any, url: str, *, care: bool, status: int = 200) -> None:
     response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    assert response is not None, f"{url} answered nothing"
+    assert response.ok if status == 200 else response.status == status, f"{url} answered {response.status}"
     in_care = page.evaluate("document.body.classList.contains('care')")
     assert in_care == care, f"{url}: expected {'care' if care else 'normal'} mode, body class says otherwise"
 
@@ -676,7 +694,7 @@ def tab_to(page: Any, selector: str, limit: int = 250) -> None:
 def test_axe_finds_no_wcag_a_or_aa_violations(pages: dict[str, Any], demo: DemoSite, page_type: str, mode: str) -> None:
     path = demo.paths[page_type]
     with shared_page(pages, mode) as page, signed_in(page, demo, page_type):
-        visit(page, demo.url + path, care=mode == "care")
+        visit(page, demo.url + path, care=mode == "care", status=STATUS.get(page_type, 200))
         page.evaluate(axe_source())
         violations = page.evaluate(AXE_RUN, WCAG_TAGS)
     assert violations == [], f"axe-core on {path} ({mode} mode):\n{describe_axe(violations)}"
@@ -839,7 +857,7 @@ def test_reflow_at_320px_and_at_200_percent_zoom(
     failures = []
     for width in (320, 640):
         with shared_page(pages, mode, width, 640) as page, signed_in(page, demo, page_type):
-            visit(page, demo.url + path, care=mode == "care")
+            visit(page, demo.url + path, care=mode == "care", status=STATUS.get(page_type, 200))
             result = page.evaluate(OVERFLOW_JS, width)
         if result["scrollWidth"] > width:
             failures.append(
@@ -857,7 +875,7 @@ def test_reflow_at_320px_without_a_chinese_font(
     a chromium whose fontconfig sees no Chinese font (its fallback glyph widths differ from Noto's)."""
     path = demo.paths[page_type]
     with shared_page(fontless_pages, mode, 320, 640) as page:
-        visit(page, demo.url + path, care=mode == "care")
+        visit(page, demo.url + path, care=mode == "care", status=STATUS.get(page_type, 200))
         result = page.evaluate(OVERFLOW_JS, 320)
     assert result["scrollWidth"] <= 320, (
         f"{path} ({mode} mode, no Chinese font) scrolls sideways: {result['scrollWidth']}px\n"
@@ -887,7 +905,7 @@ def test_text_spacing_loses_nothing_at_320px(pages: dict[str, Any], demo: DemoSi
     button or label overflows its box, and the page does not scroll sideways."""
     path = demo.paths[page_type]
     with shared_page(pages, "normal", 320, 640) as page, signed_in(page, demo, page_type):
-        visit(page, demo.url + path, care=False)
+        visit(page, demo.url + path, care=False, status=STATUS.get(page_type, 200))
         page.evaluate(TEXT_SPACING_JS)
         applied = page.evaluate("getComputedStyle(document.querySelector('main')).letterSpacing")
         assert applied != "normal", "the text-spacing styles were not applied"
@@ -1051,7 +1069,7 @@ def test_landmarks_headings_language_alt_and_labels(pages: dict[str, Any], demo:
     path = demo.paths[page_type]
     problems = []
     with shared_page(pages, "normal") as page, signed_in(page, demo, page_type):
-        visit(page, demo.url + path, care=False)
+        visit(page, demo.url + path, care=False, status=STATUS.get(page_type, 200))
         for role in ("main", "banner", "contentinfo"):
             n = page.get_by_role(role).count()  # type: ignore[arg-type]
             if n != 1:

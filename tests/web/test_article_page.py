@@ -156,14 +156,15 @@ def test_hot_list_ranks_by_engagement_and_recency(client: Client, writer: Creato
     assert hot.index(popular.title) < hot.index(quiet.title)
 
 
-def test_drafts_and_withdrawn_articles_are_not_found(client: Client, writer: Creator) -> None:
+def test_drafts_are_not_found_and_withdrawn_articles_are_gone(client: Client, writer: Creator) -> None:
     draft = make_article(writer, "草稿", publish=False)
     gone = make_article(writer, "撤回")
     withdraw(gone, None)
     future = make_article(writer, "未来", published_at=timezone.now() + dt.timedelta(days=1))
-    for a in (draft, gone, future):
+    for a in (draft, future):
         assert client.get(a.get_absolute_url()).status_code == 404
     assert client.get("/a/999999/").status_code == 404
+    assert client.get(gone.get_absolute_url()).status_code == 410  # 文章已下线 (tests/web/test_error_pages.py)
 
 
 def test_creator_card_shows_counts_badge_motto_and_recent_articles(

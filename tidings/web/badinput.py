@@ -28,8 +28,13 @@ TOO_LONG = f"网址太长（最多 {MAX_URL} 个字符）。The URL is longer th
 
 
 def refused(request: HttpRequest, message: str = MESSAGE, status: int = 400) -> HttpResponse:
+    """JSON under /api/; elsewhere the site's 400 page with the message (414 stays plain text)."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
+    if status == 400:
+        from tidings.web.views import error_page  # the views import models; this module loads first
+
+        return error_page(request, 400, message)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 

@@ -1,4 +1,4 @@
-"""Reader pages: home, channel, article, creator, care mode, join, health."""
+"""Reader pages: home, channel, article, creator, care mode, join, health; the error pages."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,7 +31,8 @@ from tidings.engagement.visitors import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
 from tidings.lib.urls import url_for
 from tidings.web import a11y
-from tidings.web.context import a11y_for, base_ctx, care_for, paginate, site_for
+from tidings.web.context import SiteBlocks, a11y_for, base_ctx, care_for, paginate, site_for
+from tidings.web.models import PlatformNotice
 from tidings.web.pagecache import CARE_COOKIE, cacheable
 
 
@@ -57,7 +61,11 @@ def channel(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    a = get_object_or_404(Article.objects.published().select_related("creator", "channel"), pk=pk)
+    a = Article.objects.published().select_related("creator", "channel").filter(pk=pk).first()
+    if a is None:
+        if was_public(pk):
+            return error_page(request, 410)
+        raise Http404("No such article.")
     ctx = base_ctx(request, article=a)
     ctx["canonical"] = request.build_absolute_uri(a.get_absolute_url())
     ctx["references"] = list(a.references.all())
@@ -220,3 +228,76 @@ def robots(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# --------------------------------------------------------------------------------------------
+# Error pages: Chinese, in the site's layout (header and search box, care mode), with hot links
+# when the database answers. Under /api/ the body is left to tidings.api.errors.JsonErrorsMiddleware.
+
+ERRORS = {
+    400: ("请求有误", "这个请求无法处理：网址或表单里有不允许的内容。请检查后再试。"),
+    403: ("没有权限", "你没有查看这个页面的权限。如果你已有账户，请先登录；页面停留太久时，刷新后再试。"),
+    404: ("页面不存在", "你要找的页面不存在：网址可能有误，或者页面已经移走。"),
+    410: ("文章已下线", "这篇文章已被撤回或删除，不再公开。"),
+    500: ("服务器出错了", "服务器遇到了意外的问题，这不是你的错。请稍后再试。"),
+}
+
+
+def was_public(pk: int) -> bool:
+    """A withdrawn or deleted article that readers once saw (410); a draft, a submission or a
+    schedule that never came out stays 404, so nobody learns it exists."""
+    return Article.objects.filter(
+        pk=pk, status=Article.Status.WITHDRAWN, published_at__isnull=False, published_at__lte=timezone.now()
+    ).exists()
+
+
+def _without_database(request: HttpRequest) -> None:
+    """Render the page from cookies alone: no site blocks (channels, hot links), and an anonymous
+    visitor unless the user was already loaded."""
+    request._tidings_site = SiteBlocks(channels=[], hot=[], boxes=[], tabs=[], notice=PlatformNotice())  # type: ignore[attr-defined]
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:  # type: ignore[attr-defined]
+        request.user = AnonymousUser()
+
+
+def error_page(request: HttpRequest, status: int, message: str = "", *, database: bool = True) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return HttpResponse(status=status)  # JsonErrorsMiddleware writes the JSON body
+    heading, explanation = ERRORS[status]
+    if not hasattr(request, "user"):  # answered by a middleware that runs before authentication
+        request.user = AnonymousUser()
+    if database:
+        try:
+            site_for(request)
+            care_for(request)  # loads the user (the session) for the header
+        except DatabaseError:
+            database = False
+    if not database:
+        _without_database(request)
+    ctx = {"status": status, "heading": heading, "message": message or explanation}
+    response = render(request, "web/error.html", ctx, status=status)
+    if status >= 500:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without (or with a stale) token."""
+    return error_page(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: never touches the database, which may be what failed."""
+    return error_page(request, 500, database=False)
