@@ -156,4 +156,31 @@
       }).catch(function () { form.submit(); });
     });
   });
+
+  // Portal times (刚刚, N分钟前, N小时前, MM-DD HH:MM, YYYY-MM-DD), the rules of
+  // tidings.lib.timefmt.portal_time: the page may come from a cache up to a minute old, so the
+  // labels are recomputed now and every minute from the datetime attribute (UTC). The title
+  // holds the site-zone time "YYYY-MM-DD HH:MM:SS"; its difference from the datetime is the
+  // zone's offset, which gives "this year" in the site's zone rather than the reader's.
+  function portalTime(el, now) {
+    var at = Date.parse(el.getAttribute("datetime"));
+    var local = el.getAttribute("title") || "";
+    if (isNaN(at) || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(local)) return null;
+    var seconds = (now - at) / 1000;
+    if (seconds > -60 && seconds < 60) return "刚刚";
+    if (seconds > 0 && seconds < 3600) return Math.floor(seconds / 60) + "分钟前";
+    if (seconds > 0 && seconds < 86400) return Math.floor(seconds / 3600) + "小时前";
+    var offset = Date.parse(local.replace(" ", "T") + "Z") - at;
+    var thisYear = new Date(now + offset).getUTCFullYear();
+    return Number(local.slice(0, 4)) === thisYear ? local.slice(5, 16) : local.slice(0, 10);
+  }
+  function refreshTimes() {
+    var now = Date.now();
+    document.querySelectorAll("time[data-ago]").forEach(function (el) {
+      var text = portalTime(el, now);
+      if (text && el.textContent !== text) el.textContent = text;
+    });
+  }
+  refreshTimes();
+  setInterval(refreshTimes, 60000);
 })();

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from jinja2 import Environment
 
-from tidings.lib.timefmt import iso, local_datetime
+from tidings.lib.timefmt import has_han, iso, local_datetime, portal_time, reference_date
 
 
 def environment(**options: Any) -> Environment:
@@ -30,5 +30,13 @@ def environment(**options: Any) -> Environment:
             "PLATFORM_NAME": settings.SITE_PLATFORM_NAME,
         }
     )
-    env.filters.update({"datetime": local_datetime, "iso": iso})
+    env.filters.update(
+        {
+            "datetime": local_datetime,
+            "iso": iso,
+            "portal_time": portal_time,
+            "reference_date": reference_date,
+            "has_han": has_han,
+        }
+    )
     return env
