@@ -382,7 +382,7 @@ def test_a_report_keeps_the_article_public_until_an_editor_withdraws_it(
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert editor_client.post(url, {"decision": "withdraw", "reason": "经核实数据造假"}).status_code == 302
     assert Article.objects.get(pk=article.pk).status == Article.Status.WITHDRAWN
-    assert Client().get(article.get_absolute_url()).status_code == 404
+    assert Client().get(article.get_absolute_url()).status_code == 410  # 文章已下线
     report = Report.objects.get()
     assert (report.status, report.decided_by_id, report.decision_reason) == ("withdrawn", editor.pk, "经核实数据造假")
     notice = notices_for(creator.user)[0]

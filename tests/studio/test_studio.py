@@ -285,7 +285,9 @@ def test_withdraw_hides_a_published_article(studio: Client) -> None:
     with TestCase.captureOnCommitCallbacks(execute=True):
         r = studio.post(f"/studio/a/{article.pk}/withdraw/")
     assert r["Location"].endswith("?done=withdrawn")
-    assert Client().get(f"/a/{article.pk}/").status_code == 404
+    gone = Client().get(f"/a/{article.pk}/")
+    assert gone.status_code == 410 and "文章已下线" in gone.content.decode()  # it was public: gone, not unknown
+    assert "卖菜的阿姨" not in gone.content.decode()
     assert Client().get("/api/v1/articles").json()["count"] == 0
 
 
@@ -298,7 +300,8 @@ def test_delete_is_soft_and_hides_it_from_everyone(studio: Client, author: Creat
     article.refresh_from_db()
     assert article.deleted_at is not None and article.revisions.count() == 1  # the row and history stay
     assert studio.get(f"/studio/a/{article.pk}/").status_code == 404
-    assert Client().get(f"/a/{article.pk}/").status_code == 404
+    gone = Client().get(f"/a/{article.pk}/")
+    assert gone.status_code == 410 and "卖菜的阿姨" not in gone.content.decode()  # it was public: gone
     assert "城市的清晨" not in studio.get("/studio/").content.decode()
     author.refresh_from_db()
     assert author.articles_count == 0

@@ -89,7 +89,8 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    # Soft delete (studio 删除): hidden everywhere, 404 to everyone; the row and its history stay.
+    # Soft delete (studio 删除): hidden everywhere (410 where it was public, else 404); the row and
+    # its history stay.
     deleted_at = models.DateTimeField(null=True, blank=True)
     # An editor's take-down (withdrawn on reports or in the admin, rejected in review): while set,
     # the creator's publishing goes to review. Set and cleared only by tidings.articles.transitions.

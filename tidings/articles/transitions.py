@@ -425,7 +425,8 @@ def to_draft(article: Article, by: User | None, reason: str = "") -> Article:
 
 @transaction.atomic
 def delete(article: Article, by: User | None, reason: str = "") -> Article:
-    """Soft delete: hidden everywhere and 404 for everyone; the row, revisions and audit stay."""
+    """Soft delete: hidden everywhere (a once-public article answers 410, others 404); the row,
+    revisions and audit stay."""
     _begin("delete", article, by)
     previous = article.status
     article.deleted_at = timezone.now()
