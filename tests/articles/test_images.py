@@ -25,9 +25,9 @@ from PIL import Image as PILImage
 
 from tests.conftest import make_article, make_creator, make_user, make_writer
 from tidings.articles import images
-from tidings.articles.actions import create_article
+from tidings.articles.actions import create_article, edit_article
 from tidings.articles.input import clean_article_input
-from tidings.articles.models import Article, Image, Revision
+from tidings.articles.models import Article, Image, PendingEdit, Revision
 from tidings.creators.models import Creator
 from tidings.lib.images import MAX_SIDE, image_slot, process_image
 from tidings.moderation.models import Application
@@ -405,3 +405,14 @@ def test_a_draft_saved_with_an_uploaded_image_keeps_it(author: Creator, studio: 
         author, author.user, clean_article_input({"title": "草稿", "body_md": r.json()["markdown"]})
     )
     assert media_gc.collect().images == 0 and Article.objects.filter(pk=article.pk).exists()
+
+
+def test_the_cover_of_an_edit_waiting_for_review_is_kept(db: Any, settings: Any) -> None:
+    creator = make_writer("xinshou", probation_left=2)
+    article = make_article(creator, "已发")
+    cover = images.add_image(colour(4), name="cover.jpg", by=creator.user)
+    age(cover, settings)
+    data = clean_article_input({"title": "改过", "body_md": "正文", "cover": cover.path}, by=creator.user)
+    edit_article(Article.objects.get(pk=article.pk), creator.user, data)
+    assert Article.objects.get(pk=article.pk).cover == "" and PendingEdit.objects.get().cover == cover.path
+    assert media_gc.collect().images == 0 and Image.objects.filter(pk=cover.pk).exists()

@@ -19,6 +19,8 @@ from PIL import Image as PILImage
 from tests.conftest import channel, make_article
 from tests.hostile import executable_parts, xss_payloads
 from tidings.accounts.models import User
+from tidings.articles import actions as article_actions
+from tidings.articles.input import clean_article_input
 from tidings.articles.models import Article
 from tidings.audit.models import Entry
 from tidings.creators.models import Creator
@@ -667,16 +669,20 @@ def test_the_queue_and_notices_do_not_add_queries_per_item(
             actions.reject_article(article, editor, "改一改")
             pending_article(creator, f"再审{tag}{i}")
             actions.report_article(make_article(creator, f"被举报{tag}{i}"), reader, "存疑")
+            edited = make_article(creator, f"已发{tag}{i}")  # the creator is on probation: the edit waits
+            data = clean_article_input({"title": f"修改{tag}{i}", "body_md": "改过。", "channel": edited.channel.slug})
+            article_actions.edit_article(edited, creator.user, data)
         return creator
 
     client.force_login(editor)
     first = fill(1, "a")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get("/review/")
     fill(6, "b")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         html = client.get("/review/").content.decode()
     assert html.count("/review/applications/") == 7 and html.count("/review/reports/") == 7
+    assert html.count("/review/edits/") == 7
     with django_assert_num_queries(2):  # the entries (subqueries for whose), then the articles' titles
         assert [n.action for n in notices_for(first.user)] == ["article.reject", "application.approve"]
 

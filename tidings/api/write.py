@@ -26,7 +26,7 @@ from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError, TooMan
 from tidings.api.tokens import user_for_token
 from tidings.articles import access, actions, images, transitions
 from tidings.articles import input as article_input
-from tidings.articles.models import Article
+from tidings.articles.models import Article, PendingEdit
 from tidings.creators.models import Creator
 from tidings.lib import ratelimit
 from tidings.lib.images import ImageRejected
@@ -171,6 +171,10 @@ class MyArticle(Schema):
     references: list[ReferenceOut]
     published_at: dt.datetime | None
     updated_at: dt.datetime
+    pending_edit: bool = Field(
+        description="An edit of this published article waits for an editor (its creator is on probation): "
+        "readers, and the fields above, show the published text until it is approved"
+    )
 
 
 class MyArticleList(Schema):
@@ -220,7 +224,16 @@ def mine(a: Article) -> dict[str, Any]:
         ],
         "published_at": a.published_at,
         "updated_at": a.updated_at,
+        "pending_edit": _has_held_edit(a),
     }
+
+
+def _has_held_edit(a: Article) -> bool:
+    try:
+        a.pending_edit  # noqa: B018 — the reverse one-to-one, select_related by the list
+    except PendingEdit.DoesNotExist:
+        return False
+    return a.status == Article.Status.PUBLISHED
 
 
 def _clean(payload: ArticleIn, by: Any) -> article_input.ArticleInput:
@@ -250,7 +263,7 @@ def my_articles(
     status: Literal["", "draft", "pending", "scheduled", "published", "withdrawn"] = "",
 ) -> dict[str, Any]:
     creator = _writer(request)
-    qs = Article.objects.live().by(creator).select_related("channel").order_by("-updated_at", "-pk")
+    qs = Article.objects.live().by(creator).select_related("channel", "pending_edit").order_by("-updated_at", "-pk")
     if status:
         qs = qs.filter(status=status)
     return {"items": [mine(a) for a in qs.prefetch_related("references")[:200]]}

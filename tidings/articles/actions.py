@@ -8,6 +8,7 @@ transactions they open hold the database's write lock only for the writes themse
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from tidings import audit
 from tidings.accounts.models import User
@@ -15,17 +16,16 @@ from tidings.articles import transitions
 from tidings.articles.input import (
     ArticleInput,
     ArticleInvalid,
-    ReferenceInput,
     StaleVersion,
+    references_from_snapshot,
     snapshot_references,
     write_references,
 )
-from tidings.articles.models import Article, Revision
+from tidings.articles.models import Article, PendingEdit, Revision
 from tidings.articles.rendering import render_body
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib.cjk import detect_lang, url_slug
-from tidings.lib.dates import parse_when
 
 
 def save_article(article: Article, body_html: str | None = None) -> Article:
@@ -50,18 +50,20 @@ def _apply(article: Article, data: ArticleInput) -> None:
     article.lang = detect_lang(f"{data.title} {data.body_md[:4000]}")
 
 
-def save_revision(article: Article, by: User | None, note: str = "") -> Revision:
+def save_revision(article: Article, by: User | None, note: str = "", held: PendingEdit | None = None) -> Revision:
+    """A snapshot of the text just saved: the article's, or the edit `held` for review."""
     last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    text: Article | PendingEdit = held or article
     return Revision.objects.create(
         article=article,
         number=last + 1,
-        title=article.title,
-        summary=article.summary,
-        body_md=article.body_md,
-        tags=list(article.tags),
-        references=snapshot_references(article),
+        title=text.title,
+        summary=text.summary,
+        body_md=text.body_md,
+        tags=list(text.tags),
+        references=held.references if held else snapshot_references(article),
         editor=by if getattr(by, "pk", None) else None,
-        note=note,
+        note=note or ("待审核的修改" if held else ""),
     )
 
 
@@ -89,7 +91,8 @@ def create_article(creator: Creator, by: User | None, data: ArticleInput, *, aut
 def edit_article(
     article: Article, by: User | None, data: ArticleInput, *, version: int | None = None, autosave: bool = False
 ) -> Article:
-    """Save new text into an article in any state (a published one stays public, re-rendered).
+    """Save new text into an article in any state (a published one stays public, re-rendered; on
+    probation the new text waits beside it for an editor, see `_save_text`).
 
     `version` is the version the writer's text was based on: if the stored one is newer, nothing
     is written and StaleVersion is raised. An explicit save keeps a revision; an autosave does not.
@@ -100,25 +103,55 @@ def edit_article(
         raise transitions.WrongState("这篇文章已删除。")
     if version is not None and version != current:
         raise StaleVersion(current)
-    _save_text(article, by, data)
+    held = _save_text(article, by, data)
     if not autosave:
-        save_revision(article, by)
+        save_revision(article, by, held=held)
     return article
 
 
-def _save_text(article: Article, by: User | None, data: ArticleInput) -> None:
-    """New text into a locked, current article: one version more, rendered, references kept."""
+def _save_text(article: Article, by: User | None, data: ArticleInput) -> PendingEdit | None:
+    """New text into a locked, current article: one version more, rendered, references kept.
+
+    Probation covers what goes public, not only the first submission. A published article stays
+    online: the new text is held beside it for an editor (returned; transitions.approve_edit puts
+    it in). A scheduled one is not online yet, so it goes back to review, text and all. Any other
+    save writes the text itself, and an edit still held is superseded by it."""
+    if article.status == Article.Status.PUBLISHED and _on_probation(article):
+        return _hold_for_review(article, by, data)
     _apply(article, data)
     article.version += 1
-    if article.status in REVIEWED_WHILE_ON_PROBATION and _on_probation(article):
-        # Probation covers what goes public, not only the first submission: a changed text
-        # leaves the public pages until an editor has read it.
+    if article.status == Article.Status.SCHEDULED and _on_probation(article):
         transitions.send_to_review(article, by, "edited on probation")
     save_article(article, data.rendered())
     write_references(article, data.references)
+    PendingEdit.objects.filter(article=article).delete()
+    return None
 
 
-REVIEWED_WHILE_ON_PROBATION = {Article.Status.PUBLISHED, Article.Status.SCHEDULED}
+def _hold_for_review(article: Article, by: User | None, data: ArticleInput) -> PendingEdit:
+    """The edit waits beside the live text, which readers keep seeing; the article's version still
+    counts it, so stale tabs and an editor's review of an older edit are refused as for any save."""
+    article.version += 1
+    Article.objects.filter(pk=article.pk).update(version=article.version)
+    text = {
+        "channel": data.channel or article.channel,
+        "title": data.title,
+        "summary": data.summary,
+        "body_md": data.body_md,
+        "body_html": data.rendered(),
+        "tags": list(data.tags),
+        "cover": data.cover,
+        "original": data.original,
+        "references": [r.snapshot() for r in data.references],
+        "editor": by if getattr(by, "pk", None) else None,
+        "updated_at": timezone.now(),
+    }
+    held, created = PendingEdit.objects.update_or_create(
+        article=article, defaults=text, create_defaults={**text, "base_version": article.version - 1}
+    )
+    if created:
+        audit.record(by, "article.edit_for_review", article, "edited on probation")
+    return held
 
 
 def _on_probation(article: Article) -> bool:
@@ -137,22 +170,14 @@ def restore_revision(article: Article, revision: Revision, by: User | None) -> A
         tags=list(revision.tags),
         cover=article.cover,
         original=article.original,
-        references=[
-            ReferenceInput(
-                str(r.get("title", "")),
-                str(r.get("source", "")),
-                str(r.get("url", "")),
-                parse_when(r.get("published_at")),
-            )
-            for r in revision.references
-        ],
+        references=references_from_snapshot(revision.references),
     )
     data.rendered()  # before the write transaction opens
     with transaction.atomic():
         transitions.lock(article)
         if article.deleted_at is not None:
             raise transitions.WrongState("这篇文章已删除。")
-        _save_text(article, by, data)
-        save_revision(article, by, note=f"恢复自第 {revision.number} 版")
+        held = _save_text(article, by, data)
+        save_revision(article, by, note=f"恢复自第 {revision.number} 版", held=held)
         audit.record(by, "article.restore_revision", article, revision=revision.number)
     return article

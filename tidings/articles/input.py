@@ -220,6 +220,16 @@ def snapshot_references(article: Article) -> list[dict[str, Any]]:
     ]
 
 
+def references_from_snapshot(snapshot: list[dict[str, Any]]) -> list[ReferenceInput]:
+    """A stored snapshot (a revision's, a pending edit's) back as references to write."""
+    return [
+        ReferenceInput(
+            str(r.get("title", "")), str(r.get("source", "")), str(r.get("url", "")), parse_when(r.get("published_at"))
+        )
+        for r in snapshot
+    ]
+
+
 def write_references(article: Article, refs: list[ReferenceInput]) -> None:
     """Replace the article's references (studio, API, importer, revisions restored)."""
     article.references.all().delete()

@@ -89,6 +89,8 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # 更新于: when an editor last approved an edit of the published text (published_at stays).
+    edited_at = models.DateTimeField("更新于", null=True, blank=True, editable=False)
     # Soft delete (studio 删除): hidden everywhere (410 where it was public, else 404); the row and
     # its history stay.
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -152,6 +154,33 @@ class Article(models.Model):
     @property
     def cover_url(self) -> str:
         return f"{settings.MEDIA_URL}{self.cover}" if self.cover else ""
+
+
+class PendingEdit(models.Model):
+    """An edit of a published article waiting for an editor (its creator is on probation): kept
+    beside the live text, which readers keep seeing until transitions.approve_edit copies this in.
+    One per article; the creator's later saves replace it (tidings.articles.actions)."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="pending_edit")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=500, blank=True)
+    body_md = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)  # rendered and sanitised at save time
+    tags = models.JSONField(default=list, blank=True)
+    cover = models.CharField(max_length=255, blank=True)
+    original = models.BooleanField(default=False)
+    # [{"title", "source", "url", "published_at" (ISO or null)}, …], as Revision.references.
+    references = models.JSONField(default=list, blank=True)
+    base_version = models.PositiveIntegerField()  # the live article's version when the edit began
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.title}"
 
 
 class Reference(models.Model):

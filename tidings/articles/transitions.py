@@ -33,10 +33,11 @@ from tidings import audit
 from tidings.accounts.access import is_editor
 from tidings.accounts.models import User
 from tidings.articles.derived import refresh_derived
-from tidings.articles.input import ArticleInvalid
-from tidings.articles.models import Article
+from tidings.articles.input import ArticleInvalid, references_from_snapshot, write_references
+from tidings.articles.models import Article, PendingEdit
 from tidings.articles.ranking import engagement, hot_score
 from tidings.creators.models import Creator
+from tidings.lib.cjk import detect_lang, url_slug
 from tidings.lib.sitecache import invalidate_site
 
 S = Article.Status
@@ -394,6 +395,56 @@ def reject(article: Article, by: User | None, reason: str) -> Article:
     _begin("reject", article, by)
     store(article, _set(article, S.REJECTED) + _take_down(article, by, reason))
     audit.record(by, "article.reject", article, reason)
+    return article
+
+
+def _begin_edit_review(article: Article, by: User | None) -> PendingEdit:
+    """Lock, then check an editor may decide the edit held for this published article."""
+    lock(article)
+    if article.deleted_at is not None:
+        raise WrongState("这篇文章已删除。")
+    if by is None or actor_of(article, by, "approve") != Actor.EDITOR:
+        raise NotAllowed("你不能对这篇文章做这个操作。")
+    held = PendingEdit.objects.select_for_update().filter(article=article).first()
+    if held is None or article.status != S.PUBLISHED:
+        raise WrongState("这篇文章的修改已经处理过或状态已经变了，请刷新审核队列。")
+    return held
+
+
+@transaction.atomic
+def approve_edit(article: Article, by: User | None, reason: str = "", *, version: int | None = None) -> Article:
+    """An editor approves the edit of a published article held for review: its text replaces the
+    live one (the same content save and follow-up as any edit), published_at stays, edited_at
+    (更新于) is now. The article never left the public pages, so probation does not count down.
+
+    `version` is the version the editor read: a newer save by the creator is refused, as in approve."""
+    held = _begin_edit_review(article, by)
+    if version is not None and version != article.version:
+        raise WrongState("作者在你审阅期间修改了这篇文章，请重新阅读后再决定。")
+    article.channel_id = held.channel_id
+    article.title = held.title
+    article.summary = held.summary
+    article.body_md = held.body_md
+    article.body_html = held.body_html
+    article.tags = list(held.tags)
+    article.cover = held.cover
+    article.original = held.original
+    article.slug = url_slug(None, held.title)
+    article.lang = detect_lang(f"{held.title} {held.body_md[:4000]}")
+    article.edited_at = timezone.now()
+    store(article, [*CONTENT_FIELDS, "edited_at"])
+    write_references(article, references_from_snapshot(held.references))
+    held.delete()
+    audit.record(by, "article.approve_edit", article, reason, version=article.version)
+    return article
+
+
+@transaction.atomic
+def reject_edit(article: Article, by: User | None, reason: str) -> Article:
+    """An editor turns down the edit held for review, with a reason its creator sees; the live
+    text stays public as it was (the edit remains in the article's revisions)."""
+    _begin_edit_review(article, by).delete()
+    audit.record(by, "article.reject_edit", article, reason)
     return article
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.http import Http404
 
 from tidings.accounts.access import can_apply, creator_of, is_editor, is_signed_in
-from tidings.articles.models import Article
+from tidings.articles.models import Article, PendingEdit
 from tidings.moderation.models import Application
 
 __all__ = [
@@ -68,6 +68,18 @@ def get_article_for_review(user: Any, pk: int) -> Article:
     if article is None or not can_decide_article(user, article):
         raise Http404("No such article in review.")
     return article
+
+
+def get_edit_for_review(user: Any, pk: int) -> PendingEdit:
+    """The edit held for review of a published article (tidings.articles.actions)."""
+    held = (
+        PendingEdit.objects.select_related("article__creator", "article__channel", "channel")
+        .filter(article_id=pk, article__status=Article.Status.PUBLISHED, article__deleted_at__isnull=True)
+        .first()
+    )
+    if held is None or not can_decide_article(user, held.article):
+        raise Http404("No such edit in review.")
+    return held
 
 
 def get_reported_article(user: Any, pk: int) -> Article:

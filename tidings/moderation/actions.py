@@ -238,6 +238,26 @@ def reject_article(article: Article, by: User, reason: str) -> Article:
         return transitions.reject(article, by, text)
 
 
+@transaction.atomic
+def approve_edit(article: Article, by: User, reason: str = "", *, version: int | None = None) -> Article:
+    """Put an edit held for review into a published article (it stayed public meanwhile); the
+    creator's probation does not count down; see transitions.approve_edit."""
+    if not access.can_decide_article(by, article):
+        raise _deny()
+    with _in_review():
+        return transitions.approve_edit(article, by, plain_text(reason or "")[:2000], version=version)
+
+
+@transaction.atomic
+def reject_edit(article: Article, by: User, reason: str) -> Article:
+    """Turn down an edit held for review with a reason; the published text stays as it was."""
+    if not access.can_decide_article(by, article):
+        raise _deny()
+    text = _required_reason(reason, "退回修改")
+    with _in_review():
+        return transitions.reject_edit(article, by, text)
+
+
 # --------------------------------------------------------------------------------------------
 # Reports (举报)
 

@@ -19,7 +19,9 @@ from tidings.lib.urls import url_for
 from tidings.moderation.models import Application
 
 APPLICATION_ACTIONS = {"application.approve", "application.reject"}
-ARTICLE_ACTIONS = {"article.approve", "article.reject", "article.withdraw"}
+ARTICLE_ACTIONS = {
+    "article.approve", "article.reject", "article.withdraw", "article.approve_edit", "article.reject_edit",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ def _text(entry: Entry, title: str) -> tuple[str, str, str]:
         scheduled = entry.data.get("status") == Article.Status.SCHEDULED
         text = f"《{title}》已通过审核，" + ("将按你设定的时间发布。" if scheduled else "已经发布。")
         return "good", text, "" if scheduled else url_for("article", entry.target_id)
+    if entry.action == "article.approve_edit":
+        return "good", f"《{title}》的修改已通过审核，读者现在看到新版本。", url_for("article", entry.target_id)
+    if entry.action == "article.reject_edit":
+        return "bad", f"《{title}》的修改未通过审核，读者仍看到原版本。", url_for("article", entry.target_id)
     if entry.action == "article.reject":
         return "bad", f"《{title}》未通过审核，请按审核意见修改。", ""
     return "bad", f"《{title}》因读者举报经编辑核实后已撤回。", ""

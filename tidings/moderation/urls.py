@@ -7,6 +7,7 @@ urlpatterns = [
     path("review/", views.queue, name="review"),
     path("review/applications/<int:pk>/", views.review_application, name="review-application"),
     path("review/articles/<int:pk>/", views.review_article, name="review-article"),
+    path("review/edits/<int:pk>/", views.review_edit, name="review-edit"),
     path("review/reports/<int:pk>/", views.review_reports, name="review-reports"),
     path("a/<int:pk>/report/", views.report, name="report"),
 ]

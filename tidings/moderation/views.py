@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from tidings.accounts.access import creator_of, is_signed_in
 from tidings.accounts.models import User
 from tidings.articles.images import image_error_message
-from tidings.articles.models import Article
+from tidings.articles.models import Article, PendingEdit
 from tidings.lib import ratelimit
 from tidings.lib.images import ImageRejected, ProcessedImage, check_size, discard, process_image
 from tidings.lib.numbers import ascii_int
@@ -186,8 +186,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         .select_related("creator", "channel")
         .distinct()
     )
+    edits = PendingEdit.objects.filter(
+        article__status=Article.Status.PUBLISHED, article__deleted_at__isnull=True
+    ).select_related("article__creator")
     if me is not None:
         pending = pending.exclude(creator=me)
+        edits = edits.exclude(article__creator=me)
         reported = reported.exclude(creator=me)
     report_counts: dict[int, int] = {}
     for article_id in Report.objects.filter(status=Report.Status.OPEN).values_list("article_id", flat=True):
@@ -196,6 +200,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         applications=list(applications.order_by("created_at", "id")[:QUEUE_SIZE]),
         pending=list(pending.order_by("updated_at", "id")[:QUEUE_SIZE]),
+        edits=list(edits.order_by("updated_at", "id")[:QUEUE_SIZE]),
         reported=list(reported.order_by("id")[:QUEUE_SIZE]),
         report_counts=report_counts,
     )
@@ -257,6 +262,31 @@ def review_article(request: HttpRequest, pk: int) -> HttpResponse:
         reviewed_version=article.version,
     )  # fmt: skip
     return render(request, "moderation/article.html", ctx, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An edit of a published article held for review, beside the text readers see now."""
+    if (redirect := _editor_page(request)) is not None:
+        return redirect
+    held = access.get_edit_for_review(request.user, pk)
+    article = held.article
+    form = DecisionForm()
+    if request.method == "POST":
+        form, decision, reason = _decide(request, {"approve", "reject"})
+        try:
+            if decision == "approve":
+                version = ascii_int(request.POST.get("version"))
+                actions.approve_edit(article, _me(request), reason, version=version)
+                messages.success(request, f"已通过《{held.title}》的修改，读者现在看到新版本。")
+            else:
+                actions.reject_edit(article, _me(request), reason)
+                messages.success(request, f"已退回《{article.title}》的修改，读者仍看到原版本。")
+            return HttpResponseRedirect(reverse("review"))
+        except actions.ModerationError as exc:
+            _add_error(form, exc)
+    ctx = _ctx(request, held=held, article=article, form=form, reviewed_version=article.version)
+    return render(request, "moderation/edit.html", ctx, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.http import QueryDict
 
-from tidings.articles.models import Article
+from tidings.articles.models import Article, PendingEdit
+from tidings.lib.dates import parse_when
 from tidings.lib.numbers import ascii_int
 from tidings.lib.timefmt import site_zone
 
@@ -50,6 +51,22 @@ def raw_from_article(article: Article) -> dict[str, Any]:
         "references": [
             {"title": r.title, "source": r.source, "url": r.url, "date": local_input(r.published_at, date_only=True)}
             for r in article.references.all()
+        ],
+    }
+
+
+def raw_from_held(held: PendingEdit) -> dict[str, Any]:
+    """The form for an edit held for review: the creator goes on from their newest text."""
+    return {
+        "title": held.title,
+        "summary": held.summary,
+        "body_md": held.body_md,
+        "channel": held.channel.slug,
+        "tags": "，".join(str(t) for t in held.tags),
+        "cover": held.cover,
+        "original": held.original,
+        "references": [
+            {**r, "date": local_input(parse_when(r.get("published_at")), date_only=True)} for r in held.references
         ],
     }
 

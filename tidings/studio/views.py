@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tidings.accounts.access import acting_user
 from tidings.articles import access, actions, images, rendering, transitions
 from tidings.articles import input as article_input
-from tidings.articles.models import Article, Revision
+from tidings.articles.models import Article, PendingEdit, Revision
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib import ratelimit
@@ -33,7 +33,7 @@ from tidings.lib.images import MAX_BYTES, ImageRejected
 from tidings.lib.timefmt import local_datetime
 from tidings.lib.urls import url_for
 from tidings.moderation.notices import notices_for
-from tidings.studio.forms import local_input, raw_from_article, raw_from_post, reference_rows
+from tidings.studio.forms import local_input, raw_from_article, raw_from_held, raw_from_post, reference_rows
 from tidings.web.decorators import creator_of_request, writer_required
 
 STATES = [
@@ -50,6 +50,7 @@ DONE_MESSAGES = {
     "published": "已发布。",
     "scheduled": "已设为定时发布。",
     "pending": "已提交审核：编辑通过后发布。",
+    "edit_pending": "修改已保存，等待编辑审核：通过前读者看到的仍是当前版本。",
     "withdrawn": "已撤回。",
     "unscheduled": "已取消发布，文章回到草稿。",
     "restored": "已恢复旧版本（保存为新版本）。",
@@ -120,6 +121,11 @@ def _form_ctx(
         "state_labels": dict(STATES),
         "max_upload_mb": MAX_BYTES // 1_000_000,
         "time_zone": settings.TIME_ZONE,
+        "held": _held(article) if article else None,
+        # Saving a published article on probation holds the edit for review (tidings.articles.actions).
+        "edit_reviewed": bool(
+            article and article.status == Article.Status.PUBLISHED and _creator(request).probation_left > 0
+        ),
     }
 
 
@@ -138,8 +144,17 @@ def new(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = access.get_article_for_editing(request.user, pk)
     if request.method == "GET":
-        return render(request, "studio/edit.html", _form_ctx(request, article, raw_from_article(article)))
+        held = _held(article)
+        raw = raw_from_held(held) if held else raw_from_article(article)
+        return render(request, "studio/edit.html", _form_ctx(request, article, raw))
     return _save(request, article)
+
+
+def _held(article: Article) -> PendingEdit | None:
+    """The edit of this published article waiting for an editor, if any (readers see the live text)."""
+    if article.status != Article.Status.PUBLISHED:
+        return None
+    return PendingEdit.objects.select_related("channel").filter(article=article).first()
 
 
 def _parse_publish_at(value: str) -> dt.datetime | None:
@@ -199,6 +214,8 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
         message = "文字已保存，但有文件没有上传成功：请看下面的说明。"
         return ratelimit.too_many(again(429, message), limited) if limited else again(400, message)
     done = "uploaded" if notes else "saved"
+    if done == "saved" and _held(article):
+        done = "edit_pending"
     if action in ("publish", "schedule"):
         when = None
         if action == "schedule":

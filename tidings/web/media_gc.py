@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tidings.articles.models import Article, Image, Revision
+from tidings.articles.models import Article, Image, PendingEdit, Revision
 from tidings.creators.models import Creator
 from tidings.moderation.models import Application
 
@@ -56,6 +56,8 @@ def _named_texts() -> Iterator[str]:
     yield from bodies.iterator(chunk_size=500)
     revisions = Revision.objects.filter(body_md__contains="img/").values_list("body_md", flat=True)
     yield from revisions.iterator(chunk_size=500)
+    # An edit held for review (its body is in a revision too; its cover only here).
+    yield from PendingEdit.objects.exclude(cover="").values_list("cover", flat=True).iterator()
     yield from Creator.objects.exclude(avatar="").values_list("avatar", flat=True).iterator()
     yield from Application.objects.exclude(avatar="").values_list("avatar", flat=True).iterator()
 
