@@ -13,6 +13,7 @@ from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator, Follow
+from tidings.lib.sitecache import invalidate_site
 from tidings.web.pagecache import CARE_COOKIE
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +219,16 @@ def test_unknown_urls_are_404(client: Client) -> None:
     assert client.get("/nope/").status_code == 404
     assert Channel.objects.count() == 11
     assert make_creator().handle.startswith("creator")
+
+
+def test_the_home_lead_story_on_a_chinese_site_is_a_chinese_article(client: Client, writer: Creator) -> None:
+    english = make_article(writer, "Flood relief reaches the old town", lang="en")
+    chinese = make_article(writer, "老旧小区加装电梯提速")
+    Article.objects.filter(pk=english.pk).update(hot_score=100.0)
+    Article.objects.filter(pk=chinese.pk).update(hot_score=1.0)
+    invalidate_site()
+    html = client.get("/").content.decode()
+    headlines = html[html.index('id="headlines-h"') : html.index('id="latest-h"')]
+    # The English story is hotter, yet the lead slot (the first, with the summary) is Chinese.
+    assert headlines.index(chinese.title) < headlines.index(english.title)
+    assert f"<p>{chinese.summary}</p>" in headlines and f"<p>{english.summary}</p>" not in headlines
