@@ -24,7 +24,7 @@ from tidings.articles.ranking import engagement, hot_score
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import generator
-from tidings.demo.generator import READER_PREFIX, Summary, generate
+from tidings.demo.generator import READER_PREFIX, Summary, generate, home_channels
 from tidings.demo.text import MAX_BODY_CHARS, MIN_CJK, Picture, cjk_count, write_article
 from tidings.demo.words import TOPICS
 from tidings.lib.images import ProcessedImage
@@ -83,6 +83,30 @@ def test_it_fills_every_spec_channel(demo: Demo) -> None:
     counts = dict(Channel.objects.annotate(n=Count("articles")).values_list("slug", "n"))
     assert all(counts[slug] > 0 for slug in SPEC_SLUGS), counts
     assert demo.summary.channels == 11
+
+
+def test_a_creator_name_with_a_keyword_names_its_home_channels() -> None:
+    assert home_channels("重庆数码观察") == ("mobile", "tech")
+    assert home_channels("上海教育工作室") == ("edu", "open")
+    assert home_channels("财经早班车") == ("money",)
+    assert home_channels("杭州汽车周刊") == ("auto",)
+    assert home_channels("王伟") == home_channels("Emma Clarke") == ()
+
+
+@pytest.mark.django_db
+def test_each_creator_writes_in_channels_that_fit_its_name(demo: Demo, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = demo.media
+    remove_demo_content()
+    generate(articles=80, creators=30, seed=3, now=NOW)  # enough creators for several outlets
+    outlets = 0
+    for creator in Creator.objects.all():
+        channels = set(Article.objects.filter(creator=creator).values_list("channel__slug", flat=True))
+        fitting = home_channels(creator.name)
+        if fitting:
+            outlets += 1
+            assert channels <= set(fitting), (creator.name, channels)
+        assert creator.kind == Creator.Kind.INDIVIDUAL or fitting, creator.name
+    assert outlets >= 3
 
 
 @pytest.mark.django_db

@@ -411,6 +411,14 @@ BEATS: dict[str, tuple[str, str, str]] = {
     "mobile": ("数码", "gadgets", "手机与消费电子"),
     "open": ("课堂", "class", "通识课程与终身学习"),
 }
+# A keyword in a creator's name → its home channels (the first is its main one): 重庆数码观察
+# writes in 手机 and 科技, 上海教育工作室 in 教育. Names without a keyword (people) claim nothing.
+NAME_CHANNELS = (
+    ("数码", ("mobile", "tech")), ("手机", ("mobile", "tech")), ("科技", ("tech", "mobile")),
+    ("财经", ("money",)), ("汽车", ("auto",)), ("教育", ("edu", "open")), ("课堂", ("open", "edu")),
+    ("育儿", ("baby", "edu")), ("体育", ("sports",)), ("娱乐", ("ent", "art")), ("艺术", ("art", "ent")),
+    ("时事", ("news",)),
+)  # fmt: skip
 # (name template, handle template, kind) for media and organisation accounts.
 OUTLETS = (
     ("{city}{beat}观察", "{cpy}-{bpy}-watch", "media"),
