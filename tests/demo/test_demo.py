@@ -25,6 +25,7 @@ from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import generator
 from tidings.demo.generator import READER_PREFIX, Summary, generate, home_channels
+from tidings.demo.pictures import draw_avatar
 from tidings.demo.text import MAX_BODY_CHARS, MIN_CJK, Picture, cjk_count, is_plural_en, write_article
 from tidings.demo.words import TITLES_EN, TOPICS
 from tidings.lib.images import ProcessedImage
@@ -342,3 +343,12 @@ def test_english_headlines_are_grammatical() -> None:
             assert (why.group(2) == "deserve") == is_plural_en(why.group(1)), title
     agreeing = [t for t in TITLES_EN if "[" in t]
     assert agreeing, "the template with a verb after its keyword marks both forms"
+
+
+def test_a_chinese_avatar_shows_the_first_character_and_an_english_one_the_initials() -> None:
+    navy = (24, 44, 96)
+    # Chinese names: only the first 汉字 is drawn, whatever the pinyin initials are.
+    assert draw_avatar("王伟", "ww", navy) == draw_avatar("王芳", "wf", navy)
+    assert draw_avatar("王伟", "ww", navy) != draw_avatar("李伟", "ww", navy)
+    # English names: the initials.
+    assert draw_avatar("Emma Clarke", "EC", navy) != draw_avatar("Emma Hughes", "EH", navy)
