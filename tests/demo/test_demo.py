@@ -24,9 +24,10 @@ from tidings.articles.ranking import engagement, hot_score
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import generator
-from tidings.demo.generator import READER_PREFIX, Summary, generate
-from tidings.demo.text import MAX_BODY_CHARS, MIN_CJK, Picture, cjk_count, write_article
-from tidings.demo.words import TOPICS
+from tidings.demo.generator import READER_PREFIX, Summary, generate, home_channels
+from tidings.demo.pictures import draw_avatar
+from tidings.demo.text import MAX_BODY_CHARS, MIN_CJK, Picture, cjk_count, is_plural_en, write_article
+from tidings.demo.words import TITLES_EN, TOPICS
 from tidings.lib.images import ProcessedImage
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -83,6 +84,30 @@ def test_it_fills_every_spec_channel(demo: Demo) -> None:
     counts = dict(Channel.objects.annotate(n=Count("articles")).values_list("slug", "n"))
     assert all(counts[slug] > 0 for slug in SPEC_SLUGS), counts
     assert demo.summary.channels == 11
+
+
+def test_a_creator_name_with_a_keyword_names_its_home_channels() -> None:
+    assert home_channels("重庆数码观察") == ("mobile", "tech")
+    assert home_channels("上海教育工作室") == ("edu", "open")
+    assert home_channels("财经早班车") == ("money",)
+    assert home_channels("杭州汽车周刊") == ("auto",)
+    assert home_channels("王伟") == home_channels("Emma Clarke") == ()
+
+
+@pytest.mark.django_db
+def test_each_creator_writes_in_channels_that_fit_its_name(demo: Demo, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = demo.media
+    remove_demo_content()
+    generate(articles=80, creators=30, seed=3, now=NOW)  # enough creators for several outlets
+    outlets = 0
+    for creator in Creator.objects.all():
+        channels = set(Article.objects.filter(creator=creator).values_list("channel__slug", flat=True))
+        fitting = home_channels(creator.name)
+        if fitting:
+            outlets += 1
+            assert channels <= set(fitting), (creator.name, channels)
+        assert creator.kind == Creator.Kind.INDIVIDUAL or fitting, creator.name
+    assert outlets >= 3
 
 
 @pytest.mark.django_db
@@ -275,3 +300,55 @@ def test_engagement_is_heavy_tailed_and_grows_with_age() -> None:
     old.sort()
     assert old[-1] > 20 * old[len(old) // 2]
     assert all(not math.isnan(v) for v in old)
+
+
+def english_drafts(n: int) -> list[tuple[str, str]]:
+    """(title, body) of n English articles over all channels and topics, from several seeds."""
+    out = []
+    for seed in range(n):
+        rng = random.Random(seed)
+        slug = rng.choice(sorted(TOPICS))
+        d = write_article(rng, rng.choice(TOPICS[slug]), slug, lang="en")
+        out.append((d.title, d.body_md))
+    return out
+
+
+def test_english_plural_keywords_are_told_from_singular_ones() -> None:
+    assert all(is_plural_en(k) for k in ("water levels", "electric vehicles", "retail sales", "check-ups"))
+    assert not any(is_plural_en(k) for k in ("economics", "table tennis", "cognitive bias", "stress", "urban renewal"))
+
+
+def test_english_headlines_are_grammatical() -> None:
+    drafts = english_drafts(300)
+    titles = [t for t, _ in drafts]
+    assert len(set(titles)) > 200
+    a_before_vowel = re.compile(r"\ba (?!(uni|use|usu|eu|one))[aeiou]", re.IGNORECASE)
+    an_before_consonant = re.compile(r"(?<!')\ban (?!(hour|honest|honour|heir))[^aeiou\W]", re.IGNORECASE)
+    doubled = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)
+    small_words = {"a", "an", "the", "of", "for", "to", "on", "about", "with", "behind", "from", "in", "by"}
+    for title, body in drafts:
+        for text in (title, body):
+            assert not a_before_vowel.search(text), title
+            assert not an_before_consonant.search(text), title
+            assert not doubled.search(text), title
+        # Sentence case: a capital or a number first, small words lower case inside.
+        assert title[0].isupper() or title[0].isdigit(), title
+        assert not any(w in {x.capitalize() for x in small_words} for w in title.split()[1:]), title
+        assert title.split()[-1].lower() not in small_words | {"and", "or"}, title
+    # Where the template knows its subject, the verb agrees with the keyword's number.
+    assert any(t.startswith("Why ") for t in titles)
+    for title in titles:
+        why = re.fullmatch(r"Why (.+) (deserves|deserve) a closer look", title)
+        if why:
+            assert (why.group(2) == "deserve") == is_plural_en(why.group(1)), title
+    agreeing = [t for t in TITLES_EN if "[" in t]
+    assert agreeing, "the template with a verb after its keyword marks both forms"
+
+
+def test_a_chinese_avatar_shows_the_first_character_and_an_english_one_the_initials() -> None:
+    navy = (24, 44, 96)
+    # Chinese names: only the first 汉字 is drawn, whatever the pinyin initials are.
+    assert draw_avatar("王伟", "ww", navy) == draw_avatar("王芳", "wf", navy)
+    assert draw_avatar("王伟", "ww", navy) != draw_avatar("李伟", "ww", navy)
+    # English names: the initials.
+    assert draw_avatar("Emma Clarke", "EC", navy) != draw_avatar("Emma Hughes", "EH", navy)

@@ -13,6 +13,7 @@ from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator, Follow
+from tidings.lib.sitecache import invalidate_site
 from tidings.web.pagecache import CARE_COOKIE
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +219,45 @@ def test_unknown_urls_are_404(client: Client) -> None:
     assert client.get("/nope/").status_code == 404
     assert Channel.objects.count() == 11
     assert make_creator().handle.startswith("creator")
+
+
+def test_the_home_lead_story_on_a_chinese_site_is_a_chinese_article(client: Client, writer: Creator) -> None:
+    english = make_article(writer, "Flood relief reaches the old town", lang="en")
+    chinese = make_article(writer, "老旧小区加装电梯提速")
+    Article.objects.filter(pk=english.pk).update(hot_score=100.0)
+    Article.objects.filter(pk=chinese.pk).update(hot_score=1.0)
+    invalidate_site()
+    html = client.get("/").content.decode()
+    headlines = html[html.index('id="headlines-h"') : html.index('id="latest-h"')]
+    # The English story is hotter, yet the lead slot (the first, with the summary) is Chinese.
+    assert headlines.index(chinese.title) < headlines.index(english.title)
+    assert f"<p>{chinese.summary}</p>" in headlines and f"<p>{english.summary}</p>" not in headlines
+
+
+def test_a_creator_without_an_avatar_shows_the_first_character_of_its_name_on_a_colour(
+    client: Client, writer: Creator, other_writer: Creator
+) -> None:
+    tone = f"avatar-c{writer.avatar_tone}"
+    profile = client.get("/u/liwei/").content.decode()
+    assert f'<span class="avatar avatar-text avatar-96 {tone}" aria-hidden="true">李</span>' in profile
+    article = client.get(make_article(writer, "一篇文章").get_absolute_url()).content.decode()
+    assert f'<span class="avatar avatar-text avatar-64 {tone}" aria-hidden="true">李</span>' in article
+    directory = client.get("/u/").content.decode()
+    assert f'avatar-48 avatar-c{other_writer.avatar_tone}" aria-hidden="true">张</span>' in directory
+    assert "img/avatar.svg" not in profile + article + directory
+
+
+def test_avatar_colours_are_stable_per_handle_and_spread_over_the_palette(db) -> None:  # type: ignore[no-untyped-def]
+    tones = [Creator(handle=f"creator-{i}", name="王伟").avatar_tone for i in range(200)]
+    assert tones == [Creator(handle=f"creator-{i}", name="李娜").avatar_tone for i in range(200)]
+    assert set(tones) == set(range(Creator.AVATAR_TONES))
+    assert Creator(handle="emma-clarke", name="Emma Clarke").avatar_text == "EC"
+    assert Creator(handle="chongqing-gadgets-watch", name="重庆数码观察").avatar_text == "重"
+
+
+def test_a_creator_with_an_uploaded_avatar_shows_the_picture(client: Client, writer: Creator) -> None:
+    Creator.objects.filter(pk=writer.pk).update(avatar="images/ab/avatar.jpg")
+    invalidate_site()
+    html = client.get("/u/liwei/").content.decode()
+    assert '<img class="avatar" src="/media/images/ab/avatar.jpg" alt="" width="96" height="96">' in html
+    assert "avatar-text" not in html

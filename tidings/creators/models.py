@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -52,6 +54,24 @@ class Creator(models.Model):
     @property
     def avatar_url(self) -> str:
         return f"{settings.MEDIA_URL}{self.avatar}" if self.avatar else f"{settings.STATIC_URL}img/avatar.svg"
+
+    # Without an uploaded avatar, pages show the name's first character on a colour (as 网易号
+    # does): one of AVATAR_TONES CSS classes (.avatar-c0 …), chosen by a stable hash of the handle.
+    AVATAR_TONES = 8
+
+    @property
+    def avatar_text(self) -> str:
+        """The first character of the name (汉字), or up to two initials of a Latin name."""
+        name = self.name.strip()
+        if not name:
+            return "?"
+        if name[0].isascii():
+            return "".join(part[0] for part in name.split()[:2]).upper()
+        return name[0]
+
+    @property
+    def avatar_tone(self) -> int:
+        return zlib.crc32(self.handle.encode()) % self.AVATAR_TONES
 
 
 class Follow(models.Model):

@@ -226,11 +226,14 @@ class _Run:
         for i in range(n):
             self.report(i, n, "creators", every=0.1)
             primary = order[i % len(order)]
-            beats = [primary.slug]
-            extra = rng.choice(channels)
-            if rng.random() < 0.4 and extra.slug not in beats:
-                beats.append(extra.slug)
             creator, initials = self._profile(primary)
+            # A name with a keyword (重庆数码观察) writes in the channels it names; a person's name
+            # claims nothing, so a person keeps the channel drawn for it and sometimes one more.
+            fitting = home_channels(creator.name)
+            beats = [fitting[0] if fitting else primary.slug]
+            extra = rng.choice(fitting[1:]) if len(fitting) > 1 else rng.choice(channels).slug
+            if rng.random() < 0.4 and extra not in beats and (fitting or extra != primary.slug):
+                beats.append(extra)
             creator.handle = _unique_handle(creator.handle, taken)
             creator.badge = rng.choices(BADGES, weights=BADGE_SHARE)[0]
             creator.created_at = self.now - dt.timedelta(days=rng.randint(40, 1200), seconds=rng.randint(0, 86399))
@@ -239,6 +242,13 @@ class _Run:
             creator.avatar = str(processed.variants[0]["jpg"])  # the smallest variant
             self.written.extend(processed.save(only=[creator.avatar]))
             authors.append(_Author(creator, beats))
+        # With fewer creators than channels, people (whose names claim no channel) take on the
+        # channels nobody writes in, so that a small demo still fills every channel.
+        people = [a for a in authors if not home_channels(a.creator.name)]
+        covered = {slug for a in authors for slug in a.beats}
+        for j, channel in enumerate(c for c in channels if c.slug not in covered):
+            if people:
+                people[j % len(people)].beats.append(channel.slug)
         Creator.objects.bulk_create([a.creator for a in authors])
         self.report(n, n, "creators")
         return authors
@@ -326,6 +336,9 @@ class _Run:
         for a in authors:
             for slug in a.beats:
                 writers.setdefault(slug, []).append(a)
+        # Every article is written by a creator whose name fits its channel, so a channel nobody
+        # writes in (only when every creator is an outlet and there are fewer than channels) stays empty.
+        channels = [c for c in channels if c.slug in writers]
         channel_weights = [CHANNEL_WEIGHT[Channel.Kind(c.kind)] for c in channels]
         # The first articles visit every channel once, so that even a small demo fills them all.
         coverage = rng.sample(channels, len(channels))
@@ -336,7 +349,7 @@ class _Run:
         for i in range(n):
             self.report(i, n, "articles")
             channel = coverage[i] if i < len(coverage) else rng.choices(channels, weights=channel_weights)[0]
-            candidates = writers.get(channel.slug) or authors
+            candidates = writers[channel.slug]
             author = rng.choices(candidates, weights=[OUTPUT[Creator.Badge(a.creator.badge)] for a in candidates])[0]
             creator = author.creator
             topic = rng.choice(words.TOPICS[channel.slug])
@@ -426,6 +439,11 @@ def spec_channels() -> list[Channel]:
             slug=slug, defaults={"name": name, "name_en": name_en, "kind": kind, "order": order, "in_boxes": in_boxes}
         )
     return list(Channel.objects.filter(slug__in=words.TOPICS).order_by("order", "id"))
+
+
+def home_channels(name: str) -> tuple[str, ...]:
+    """The channel slugs a creator's name promises (重庆数码观察 → mobile, tech), or () if none."""
+    return next((slugs for keyword, slugs in words.NAME_CHANNELS if keyword in name), ())
 
 
 def _resolver(pool: list[_PoolImage]) -> Callable[[str], ResolvedImage | None]:

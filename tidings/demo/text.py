@@ -22,7 +22,8 @@ MIN_CJK = 1000
 MAX_BODY_CHARS = 4000
 MIN_EN_CHARS = 1000
 
-_SLOT = re.compile(r"\{([A-Za-z]+)(\d?)\}")
+# A slot, optionally followed by an English verb in both numbers: "{k} [has|have]".
+_SLOT = re.compile(r"\{([A-Za-z]+)(\d?)\}(?: \[([a-z]+)\|([a-z]+)\])?")
 _ENGLISH = {
     "noun": words.NOUNS_EN,
     "adj": words.ADJECTIVES_EN,
@@ -30,7 +31,10 @@ _ENGLISH = {
     "adv": words.ADVERBS_EN,
     "group": words.GROUPS_EN,
 }
-_AN = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")  # "a uneven" → "an uneven"
+_AN = re.compile(r"\b([Aa]) (?=([A-Za-z]+))")  # "a uneven" → "an uneven"
+# Vowel letters that sound like consonants ("a unit", "a one-off"), and a silent h ("an hour").
+_A_BEFORE = ("uni", "use", "usu", "eu", "one", "once")
+_AN_BEFORE = ("hour", "honest", "honour", "heir")
 
 
 def cjk_count(text: str) -> int:
@@ -67,6 +71,21 @@ def chinese_name(rng: random.Random) -> tuple[str, str, str]:
 
 def english_name(rng: random.Random) -> str:
     return f"{rng.choice(words.FIRST_NAMES_EN)} {rng.choice(words.LAST_NAMES_EN)}"
+
+
+def is_plural_en(phrase: str) -> bool:
+    """Whether an English noun phrase takes a plural verb: "water levels" do, "economics" does not."""
+    last = phrase.split()[-1].lower() if phrase.split() else ""
+    if phrase in words.SINGULAR_EN or not last.endswith("s"):
+        return False
+    return not last.endswith(("ss", "is", "us", "ics"))
+
+
+def _article(match: re.Match[str]) -> str:
+    """ "a" or "an" as the next word sounds: an uneven, an hour, a unit, a one-off."""
+    a, word = match.group(1), match.group(2).lower()
+    vowel = word[:1] in "aeiou" and not word.startswith(_A_BEFORE)
+    return f"{a}n " if vowel or word.startswith(_AN_BEFORE) else f"{a} "
 
 
 class Filler:
@@ -115,15 +134,19 @@ class Filler:
         used: set[str] = set()
 
         def sub(match: re.Match[str]) -> str:
-            token = match.group(0)
+            kind, n, singular, plural = match.groups()
+            token = kind + n
             if token not in chosen:
-                value = self._distinct(match.group(1), used)
+                value = self._distinct(kind, used)
                 used.add(value)
                 chosen[token] = value
-            return chosen[token]
+            value = chosen[token]
+            if singular:
+                value += " " + (plural if is_plural_en(value) else singular)
+            return value
 
         text = _SLOT.sub(sub, template)
-        return _AN.sub(r"\1n ", text) if self.en else text
+        return _AN.sub(_article, text) if self.en else text
 
     def _distinct(self, kind: str, used: set[str]) -> str:
         value = self.draw(kind)

@@ -12,6 +12,7 @@ Template slots (filled by tidings.demo.text):
     {place} {person} {role}  a city, a person's name, a job title
     {num} {big} {pct} {month} {monthname} {year}  numbers and dates (month names in English)
 A digit after a slot name asks for another, different value of the same kind ({n2}, {group2}).
+English verbs that follow a keyword agree with it: "{k} [has|have]" picks the singular or plural form.
 """
 
 from __future__ import annotations
@@ -411,6 +412,14 @@ BEATS: dict[str, tuple[str, str, str]] = {
     "mobile": ("数码", "gadgets", "手机与消费电子"),
     "open": ("课堂", "class", "通识课程与终身学习"),
 }
+# A keyword in a creator's name → its home channels (the first is its main one): 重庆数码观察
+# writes in 手机 and 科技, 上海教育工作室 in 教育. Names without a keyword (people) claim nothing.
+NAME_CHANNELS = (
+    ("数码", ("mobile", "tech")), ("手机", ("mobile", "tech")), ("科技", ("tech", "mobile")),
+    ("财经", ("money",)), ("汽车", ("auto",)), ("教育", ("edu", "open")), ("课堂", ("open", "edu")),
+    ("育儿", ("baby", "edu")), ("体育", ("sports",)), ("娱乐", ("ent", "art")), ("艺术", ("art", "ent")),
+    ("时事", ("news",)),
+)  # fmt: skip
 # (name template, handle template, kind) for media and organisation accounts.
 OUTLETS = (
     ("{city}{beat}观察", "{cpy}-{bpy}-watch", "media"),
@@ -577,7 +586,7 @@ TITLES_EN = (
     "How {place} is rethinking {k}",
     "{num} things to know about {k}",
     "Momentum builds for {k}, with {k2} in focus",
-    "Why {k} deserves a closer look",
+    "Why {k} [deserves|deserve] a closer look",
     "Inside {place}'s push on {k}",
     "From {k} to {k2}: notes from {place}",
     "The {adj} story behind {k}",
@@ -597,7 +606,7 @@ SENTENCES_EN = (
     "Figures released in {monthname} suggest that interest in {k} rose by {pct} over the past year.",
     '"We want to {verb} {k} in a way that people can actually feel," said {person}, a {role} in {place}.',
     "The change has been {adv} felt by {group} and {group2} alike.",
-    "Critics argue that {k2} still lacks a {adj} {noun}.",
+    "Critics argue that {k2} still [lacks|lack] a {adj} {noun}.",
     "For now, the story of {k} is far from finished.",
     "Much depends on whether {k2} can keep pace with {k3}.",
     "Several {group} told us that {k} had changed how they think about the {noun}.",
@@ -607,8 +616,8 @@ SENTENCES_EN = (
     "Supporters point to {k} as a {adj} example of a {noun} done well.",
     "The push on {k} is also reshaping the {noun} around {k2}.",
     "The first phase focused on {k}; the second will look at {k2}.",
-    "Over the past {num} years, {k} has gone through a {adj} period of change.",
-    "Local {group} have {adv} begun to {verb} their own {noun}.",
+    "Over the past {num} years, {k} [has|have] gone through a {adj} period of change.",
+    "Some {group} have {adv} begun to {verb} their own {noun}.",
     "That leaves a {adj} question: who pays for {k2}?",
     "There are signs that work on {k} is entering a more {adj} phase.",
     "Still, the question of {k3} is likely to stay on the agenda for months to come.",
@@ -621,7 +630,7 @@ SENTENCES_EN = (
 )
 CLOSINGS_EN = (
     "The story of {k} is far from over, and {k2} will be worth watching.",
-    "In the end, {k} will be judged by what it changes for {group}.",
+    "In the end, {k} will be judged by what changes for {group}.",
     "What do you think about {k}? Tell us in the comments.",
 )
 LIST_INTROS_EN = ("A few points stand out:", "In short:", "What to watch:")
@@ -640,6 +649,9 @@ REFERENCE_TITLES_EN = (
     "Survey on {k} ({monthname})",
     "{place} progress report on {k}",
 )
+# English keywords ending in -s that take a singular verb (the rule in text.is_plural_en says
+# a final -s means plural, except -ss, -is, -us and -ics).
+SINGULAR_EN = frozenset({"TV series", "after-sales", "chassis", "cognitive bias", "table tennis", "mixed doubles"})
 CAPTIONS_EN = ("Illustration for {k}", "Illustration: {k}")
 
 # Named colours for the generated pictures: their alt text says what they show.

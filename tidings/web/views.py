@@ -41,11 +41,21 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = base_ctx(request)
     page = paginate(request, Article.objects.published().newest().for_lists(), ctx)
     ctx["items"] = [blocks.item(a) for a in page.object_list]
-    ctx["headlines"] = site_for(request).hot[:5]
+    ctx["headlines"] = headlines(site_for(request).hot)
     if request.user.is_authenticated and page.number == 1:
         # 推荐: the personalised feed (or the hot list); signed-in pages bypass the page cache.
         ctx["feed"] = feed.build(request.user)  # type: ignore[arg-type]
     return cacheable(render(request, "web/home.html", ctx))
+
+
+def headlines(hot: list[blocks.Item], n: int = 5) -> list[blocks.Item]:
+    """头条: the top n of the hot list, led by its first article in the site's language (on a
+    Chinese site the lead story is Chinese, whatever the hot list holds above it)."""
+    site_lang = "zh-Hans" if settings.LANGUAGE_CODE.lower().startswith("zh") else settings.LANGUAGE_CODE
+    lead = next((i for i in hot if i.lang.lower() == site_lang.lower()), None)
+    if lead is None:
+        return hot[:n]
+    return [lead, *(i for i in hot if i is not lead)][:n]
 
 
 @require_GET
