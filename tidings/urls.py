@@ -23,6 +23,8 @@ urlpatterns = [
     # Before the optional-slug pattern, which would take "read" and "like" for slugs.
     path("a/<int:pk>/read/", engagement_views.read, name="read"),
     path("a/<int:pk>/like/", engagement_views.like, name="like"),
+    path("a/<int:pk>/save/", engagement_views.save, name="save"),
+    path("a/<int:pk>/unsave/", engagement_views.unsave, name="unsave"),
     re_path(r"^a/(?P<pk>\d+)/(?P<slug>[-\w]+)/$", views.article, name="article-slug"),
     path("a/<int:pk>/share/<str:target>/", views.share, name="share"),
     path("a/<int:pk>/qr.svg", views.qr, name="qr"),
@@ -37,6 +39,9 @@ urlpatterns = [
     path("studio/", include("tidings.studio.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accessibility/set/", views.accessibility_set, name="accessibility-set"),
+    path("accounts/saved/", engagement_views.saved, name="saved"),
+    path("accounts/history/", engagement_views.history, name="history"),
+    path("accounts/history/clear/", engagement_views.clear_history, name="clear-history"),
     path("accounts/", include("tidings.accounts.urls")),
     path("feed.xml", SiteFeed(), name="feed"),
     path("c/<slug:slug>/feed.xml", ChannelFeed(), name="channel-feed"),

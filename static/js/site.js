@@ -124,6 +124,23 @@
     });
   });
 
+  // 收藏 / 已收藏 without leaving the page (signed-in readers only; the form works without this).
+  document.querySelectorAll("form[data-save]").forEach(function (form) {
+    var button = form.querySelector("button");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      fetch(form.getAttribute("action"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "Accept": "application/json" }, body: new FormData(form)
+      }).then(function (r) { return r.json(); }).then(function (data) {
+        if (typeof data.saved !== "boolean") throw new Error("no state");
+        button.setAttribute("aria-pressed", data.saved ? "true" : "false");
+        button.textContent = data.saved ? "已收藏" : "收藏";
+        form.setAttribute("action", form.getAttribute("data-save") + (data.saved ? "unsave/" : "save/"));
+      }).catch(function () { form.submit(); });
+    });
+  });
+
   // 不感兴趣: remove the item at once and say so; the form posts normally without this script.
   document.querySelectorAll("form[data-feed-ni]").forEach(function (form) {
     form.addEventListener("submit", function (e) {

@@ -80,6 +80,9 @@ PAGES = [
     "topic",
     "home-personalised",
     "feed-settings",
+    # 收藏 and 浏览历史 (issue 13.9), the same reader's.
+    "saved",
+    "history",
     # The error pages (issue 13): an unknown address and a withdrawn article.
     "error-404",
     "error-410",
@@ -97,6 +100,8 @@ SIGNED_IN = {
     "review-reports": "editor",
     "home-personalised": "follower",  # follows a creator, has read, marked one creator 不感兴趣
     "feed-settings": "follower",
+    "saved": "follower",  # has saved the Chinese article
+    "history": "follower",  # has read it
 }
 MODES = ["normal", "care"]
 
@@ -208,6 +213,8 @@ def site(
                 "topic": f"/t/{quote(zh.keywords.order_by('rank').values_list('keyword', flat=True)[0])}/",
                 "home-personalised": "/",
                 "feed-settings": "/feed/settings/",
+                "saved": "/accounts/saved/",
+                "history": "/accounts/history/",
                 "error-404": "/no-such-page/",
                 "error-410": f"/a/{withdrawn_article(zh, en, queue['reported']).pk}/",
             }
@@ -326,19 +333,20 @@ def withdrawn_article(*keep: Any) -> Article:
 
 
 def signed_in_reader(article: Article) -> str:
-    """A demo reader who follows the article's creator, has read it and marked one creator
+    """A demo reader who follows the article's creator, has read and saved it and marked one creator
     不感兴趣: their session cookie (committed, so the live server sees it on every database)."""
     from django.test import Client
 
     from tidings.accounts.models import User
     from tidings.creators.actions import follow_creator
     from tidings.discovery.actions import not_interested
-    from tidings.engagement.actions import record_read
+    from tidings.engagement.actions import record_read, save_article_for
 
     user = User.objects.filter(username__startswith="demo_reader_").order_by("username").first()
     assert user is not None, "the demo site has no reader"
     follow_creator(user, article.creator)
     record_read(article.pk, f"u:{user.pk}", user)
+    save_article_for(user, article)
     other = Article.objects.published().exclude(creator=article.creator).first()
     if other is not None:
         not_interested(user, "creator", str(other.creator_id))

@@ -7,7 +7,10 @@ deduplication that keeps one visitor from moving them more than once.
 - a share counts once per visitor, article and target per window (the same claim as reads);
 - a like counts once per visitor per article: likes_count is the number of active Like rows, an
   unlike takes the like (and its hot-score share) back, so toggling adds nothing;
-- signed-in readers' reads are kept (engagement.Read) for their personalised feed.
+- signed-in readers' reads are kept (engagement.Read) for their personalised feed and their
+  浏览历史, unless they turned 记录浏览历史 off (engagement.HistorySetting);
+- 收藏 (engagement.Save): one row per reader and article, so saving twice or unsaving twice
+  changes nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import datetime as dt
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.articles.ranking import bump
-from tidings.engagement.models import Like, Read, ViewWindow
+from tidings.engagement.models import HistorySetting, Like, Read, Save, ViewWindow
 
 SHARE_TARGETS = ("wechat", "weibo", "qq", "link")
 
@@ -74,7 +78,7 @@ def record_read(article_id: int, visitor: str, user: User | None = None) -> bool
     if not Article.objects.published().filter(pk=article_id).exists():
         return False
     now = timezone.now()
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and records_history(user):
         Read.objects.update_or_create(user=user, article_id=article_id, defaults={"read_at": now})
     if not _claim_read(visitor, article_id, now):
         return False
@@ -105,3 +109,57 @@ def unlike(article_id: int, visitor: str) -> bool:
 
 def liked(article_id: int, visitor: str) -> bool:
     return Like.objects.filter(visitor=visitor, article_id=article_id, active=True).exists()
+
+
+def save_article_for(user: User, article: Article) -> bool:
+    """收藏 a published article. True if it is newly saved; saving again changes nothing (the
+    unique constraint settles concurrent saves: get_or_create re-reads after losing the race)."""
+    if not Article.objects.published().filter(pk=article.pk).exists():
+        return False
+    _row, created = Save.objects.get_or_create(user=user, article_id=article.pk)
+    return created
+
+
+def unsave(user: User, article: Article) -> bool:
+    """取消收藏. True if there was a save to remove (any state of the article)."""
+    deleted, _ = Save.objects.filter(user=user, article_id=article.pk).delete()
+    return deleted > 0
+
+
+def is_saved(user: User, article_id: int) -> bool:
+    return Save.objects.filter(user=user, article_id=article_id).exists()
+
+
+def saves_of(user: User) -> QuerySet[Save]:
+    """我的收藏: newest first, published articles only (a withdrawn or deleted one drops out, and
+    comes back with its save if it is published again)."""
+    return (
+        Save.objects.filter(user=user, article__in=Article.objects.published())
+        .select_related("article", "article__creator", "article__channel")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def history_of(user: User) -> QuerySet[Read]:
+    """浏览历史: one row per article (engagement.Read is unique per reader and article) at its last
+    read, newest first, published articles only."""
+    return (
+        Read.objects.filter(user=user, article__in=Article.objects.published())
+        .select_related("article", "article__creator", "article__channel")
+        .order_by("-read_at", "-pk")
+    )
+
+
+def records_history(user: User) -> bool:
+    return not HistorySetting.objects.filter(user=user, record=False).exists()
+
+
+def set_history_recording(user: User, on: bool) -> None:
+    """记录浏览历史 on or off; off keeps what is there (清空历史 removes it) and records nothing new."""
+    HistorySetting.objects.update_or_create(user=user, defaults={"record": on, "updated_at": timezone.now()})
+
+
+def clear_history(user: User) -> int:
+    """清空历史: every Read row of the reader (the personalised feed forgets them too). Returns how many."""
+    deleted, _ = Read.objects.filter(user=user).delete()
+    return deleted

@@ -63,3 +63,34 @@ class Like(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor} likes {self.article_id}: {self.active}"
+
+
+class Save(models.Model):
+    """收藏: a signed-in reader kept an article to find again in 我的收藏. One row per reader and
+    article (saving twice keeps the first time)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saves")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="saves")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="save_once_per_user")]
+        # 我的收藏, newest first (tidings.engagement.actions.saves_of).
+        indexes = [models.Index(fields=["user", "-created_at"], name="save_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.article_id}"
+
+
+class HistorySetting(models.Model):
+    """The 记录浏览历史 switch of 浏览历史. No row means on; off stops new engagement.Read rows
+    (reads still count for ranking)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="history_setting"
+    )
+    record = models.BooleanField("记录浏览历史", default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: history {'on' if self.record else 'off'}"

@@ -26,7 +26,7 @@ from tidings.channels.models import Channel
 from tidings.creators.actions import follow_creator, unfollow_creator
 from tidings.creators.models import Creator, Follow
 from tidings.discovery import blocks, feed
-from tidings.engagement.actions import SHARE_TARGETS, record_share
+from tidings.engagement.actions import SHARE_TARGETS, is_saved, record_share
 from tidings.engagement.visitors import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
 from tidings.lib.urls import url_for
@@ -83,6 +83,8 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     ctx["keywords"] = blocks.keywords(a)
     ctx["hot"] = [i for i in site_for(request).hot if i.id != a.pk][: blocks.HOT_SIZE]
     ctx["recent"] = blocks.creator_recent(a)
+    # Only a signed-in reader's page (never cached: it carries a session cookie) asks.
+    ctx["saved"] = request.user.is_authenticated and is_saved(request.user, a.pk)  # type: ignore[arg-type]
     return cacheable(render(request, "web/article.html", ctx))
 
 
