@@ -61,7 +61,7 @@ def test_saving_twice_keeps_one_save_and_unsaving_twice_is_harmless(story: Artic
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers; the race needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_saves_make_one_row() -> None:
+def test_concurrent_saves_make_one_row(spec_channels: None) -> None:
     story = make_article(make_writer("bingfa"), "并发收藏")
     reader = make_user("racer")
     barrier = threading.Barrier(4)
