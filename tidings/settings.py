@@ -230,6 +230,7 @@ INSTALLED_APPS = [
     "tidings.creators",
     "tidings.articles",
     "tidings.engagement",
+    "tidings.comments",
     "tidings.discovery",
     "tidings.web",
     "tidings.studio",
@@ -396,6 +397,18 @@ PREVIEWS_PER_MINUTE = env_int("TIDINGS_PREVIEWS_PER_MINUTE", 120)  # studio live
 AUTOSAVES_PER_MINUTE = env_int("TIDINGS_AUTOSAVES_PER_MINUTE", 30)  # studio autosave per account
 UPLOADS_PER_HOUR = env_int("TIDINGS_UPLOADS_PER_HOUR", 100)  # images per account (studio, API, /join/)
 EXTERNAL_IMAGES_PER_HOUR = env_int("TIDINGS_EXTERNAL_IMAGES_PER_HOUR", 200)  # fetched into bodies, per account
+# 跟帖 (tidings.comments): per account, one every COMMENT_INTERVAL_SECONDS (a cooldown), then per hour
+# and per day; votes (顶/踩) per hour. Accounts younger than COMMENT_NEW_ACCOUNT_HOURS are always
+# held for review and may not post links.
+COMMENT_INTERVAL_SECONDS = env_int("TIDINGS_COMMENT_INTERVAL_SECONDS", 10)
+COMMENTS_PER_INTERVAL = 1
+COMMENTS_PER_HOUR = env_int("TIDINGS_COMMENTS_PER_HOUR", 60)
+COMMENTS_PER_DAY = env_int("TIDINGS_COMMENTS_PER_DAY", 300)
+COMMENT_VOTES_PER_HOUR = env_int("TIDINGS_COMMENT_VOTES_PER_HOUR", 300)
+COMMENT_NEW_ACCOUNT_HOURS = env_int("TIDINGS_COMMENT_NEW_ACCOUNT_HOURS", 24)
+# How long a rendered comment section may be served from a per-process cache (no Redis); with a
+# shared cache it is invalidated at once on every comment or vote.
+COMMENT_CACHE_SECONDS = env_int("TIDINGS_COMMENT_CACHE_SECONDS", 10)
 
 
 def email_settings(backend: str, data_dir: Path) -> dict[str, object]:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("a/<int:pk>/like/", engagement_views.like, name="like"),
     path("a/<int:pk>/save/", engagement_views.save, name="save"),
     path("a/<int:pk>/unsave/", engagement_views.unsave, name="unsave"),
+    path("", include("tidings.comments.urls")),
     re_path(r"^a/(?P<pk>\d+)/(?P<slug>[-\w]+)/$", views.article, name="article-slug"),
     path("a/<int:pk>/share/<str:target>/", views.share, name="share"),
     path("a/<int:pk>/qr.svg", views.qr, name="qr"),

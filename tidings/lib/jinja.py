@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from jinja2 import Environment
 
+from tidings.lib import plaintext
 from tidings.lib.timefmt import has_han, iso, local_datetime, portal_time, reference_date
 
 
@@ -37,6 +38,7 @@ def environment(**options: Any) -> Environment:
             "portal_time": portal_time,
             "reference_date": reference_date,
             "has_han": has_han,
+            "plaintext": plaintext.render,
         }
     )
     return env

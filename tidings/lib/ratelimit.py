@@ -63,6 +63,10 @@ LIMITS = {
         Limit("autosave", "AUTOSAVES_PER_MINUTE", "MINUTE", "自动保存", "account"),
         Limit("upload", "UPLOADS_PER_HOUR", "HOUR", "上传图片", "account"),
         Limit("external-image", "EXTERNAL_IMAGES_PER_HOUR", "HOUR", "获取外站图片", "account"),
+        Limit("comment-interval", "COMMENTS_PER_INTERVAL", "COMMENT_INTERVAL_SECONDS", "跟帖", "account"),
+        Limit("comment-hour", "COMMENTS_PER_HOUR", "HOUR", "跟帖", "account"),
+        Limit("comment-day", "COMMENTS_PER_DAY", "DAY", "跟帖", "account"),
+        Limit("comment-vote", "COMMENT_VOTES_PER_HOUR", "HOUR", "顶踩", "account"),
     )
 }
 FIXED_WINDOWS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}
@@ -136,6 +140,26 @@ def hit(name: str, *parts: object) -> None:
     n, allowed, left = _guarded(lambda: _add_one(limit, parts))
     if n > allowed:
         raise RateLimited(limit, left)
+
+
+def cooldown(name: str, *parts: object) -> None:
+    """At most `allowed` (1) action per `window` seconds measured from the last allowed one (a
+    fixed window would let two through a second apart across its edge): the first caller stores
+    its time with add() (SET NX EX on Redis); others are refused until that key expires."""
+    limit = LIMITS[name]
+    _allowed, window = allowed_and_window(limit)
+    if window <= 0:  # 0 turns the cooldown off
+        return
+    digest = hashlib.blake2b("|".join(str(p) for p in parts).encode(), digest_size=16).hexdigest()
+    key, now = f"cd:{limit.name}:{digest}", time.time()
+    try:
+        if _store().add(key, now, timeout=window):
+            return
+        started = float(_store().get(key, now))
+    except DatabaseError as exc:
+        log.warning("rate-limit store unavailable, not limiting: %s", exc)
+        return
+    raise RateLimited(limit, math.ceil(window - (now - started)))
 
 
 def check(name: str, *parts: object) -> None:

@@ -1,0 +1,344 @@
+"""跟帖 (issue 11): reading, writing, replying with floors, counts, modes, the word list and limits,
+through the pages a reader uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.comments.conftest import commenter, signed_in
+from tests.conftest import make_user
+from tidings.articles.models import Article
+from tidings.comments import actions, ranking, threads
+from tidings.comments.models import Comment, Mode, Thread, Word
+from tidings.lib.ratelimit import RateLimited
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, story: Article, body: str, parent: int | None = None, **headers: str):  # type: ignore[no-untyped-def]
+    data = {"body": body, **({"parent": str(parent)} if parent else {})}
+    return client.post(f"/a/{story.pk}/comments/post/", data, **headers)
+
+
+def fresh(a: Article) -> Article:
+    return Article.objects.get(pk=a.pk)
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def test_anonymous_readers_read_everything_and_are_asked_to_sign_in_to_comment(story: Article) -> None:
+    actions.post_comment(commenter("duzhe"), story, "老街坊说得好")
+    page = Client().get(f"/a/{story.pk}/comments/").content.decode()
+    assert "老街坊说得好" in page
+    assert "登录后跟帖" in page and f"/accounts/login/?next=/a/{story.pk}/%23comments" in page
+    section = Client().get(f"/a/{story.pk}/comments/section/").content.decode()
+    assert "老街坊说得好" in section and "登录后跟帖" in section
+    assert "查看全部 1 条跟帖" in section
+
+
+def test_the_article_page_links_its_count_to_the_comments_and_stays_a_page_cache_hit(story: Article, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PAGE_CACHE_SECONDS = 60
+    first = Client().get(f"/a/{story.pk}/")
+    html = first.content.decode()
+    assert f'<a href="/a/{story.pk}/comments/" data-comments-link>' in html
+    assert f'data-comments-src="/a/{story.pk}/comments/section/"' in html
+    actions.post_comment(commenter("duzhe"), story, "页面缓存不受影响")
+    assert Client().get(f"/a/{story.pk}/").headers["X-Cache"] == "HIT"
+
+
+def test_the_section_is_cached_for_anonymous_readers_until_a_comment_or_vote_changes_it(story: Article) -> None:
+    url = f"/a/{story.pk}/comments/section/"
+    assert Client().get(url).headers["X-Comments-Cache"] == "MISS"
+    assert Client().get(url).headers["X-Comments-Cache"] == "HIT"
+    reader = commenter("duzhe")
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        posted = actions.post_comment(reader, story, "新的一条")
+    r = Client().get(url)
+    assert r.headers["X-Comments-Cache"] == "MISS" and "新的一条" in r.content.decode()
+    assert Client().get(url).headers["X-Comments-Cache"] == "HIT"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        actions.vote(commenter("toupiao"), posted.comment, 1)
+    r = Client().get(url)
+    assert r.headers["X-Comments-Cache"] == "MISS"
+    assert re.search(r'顶 <span class="count">1</span>', r.content.decode())
+
+
+def test_the_section_cache_outlives_a_change_in_another_process_by_at_most_its_lifetime(
+    story: Article, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Per-process caches (no Redis) cannot see another process's invalidation: the entry's
+    lifetime, COMMENT_CACHE_SECONDS, is the staleness bound. Simulated by a change whose
+    invalidation this process never sees (no on-commit run), then the entry expiring."""
+    settings.COMMENT_CACHE_SECONDS = 1
+    url = f"/a/{story.pk}/comments/section/"
+    Client().get(url)
+    Comment.objects.create(article=story, author=commenter("bieren"), body="另一个进程写的")
+    assert "另一个进程写的" not in Client().get(url).content.decode()
+    key = next(k for k in cache._cache if "comments:section" in k)  # type: ignore[attr-defined]
+    cache.delete(key.split(":", 2)[-1])  # what the 1-second expiry does
+    assert "另一个进程写的" in Client().get(url).content.decode()
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def test_a_reader_posts_plain_text_with_line_breaks_emoji_and_nofollow_links(story: Article) -> None:
+    c = signed_in(commenter("duzhe"))
+    r = post(c, story, "第一行😀\n第二行 <b>不加粗</b> 详见 https://example.org/a?b=1。")
+    assert r.status_code == 302
+    html = c.get(f"/a/{story.pk}/comments/?sort=new").content.decode()
+    assert "第一行😀\n第二行 &lt;b&gt;不加粗&lt;/b&gt;" in html
+    assert '<a href="https://example.org/a?b=1" rel="nofollow ugc noopener">https://example.org/a?b=1</a>。' in html
+    assert fresh(story).comments_count == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("", "请输入跟帖内容"), ("   \n\t ", "请输入跟帖内容"), ("长" * 1001, "跟帖最多 1000 字，现在有 1001 字")],
+)
+def test_empty_or_overlong_text_is_refused_with_a_message_and_kept_in_the_box(
+    story: Article, body: str, message: str
+) -> None:
+    c = signed_in(commenter("duzhe"))
+    r = post(c, story, body)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert message in html and 'role="alert"' in html
+    if body.strip():
+        assert body in html  # the typed text stays
+    assert not Comment.objects.exists() and fresh(story).comments_count == 0
+
+
+def test_scripts_get_json_and_the_rendered_comment(story: Article) -> None:
+    c = signed_in(commenter("duzhe"))
+    r = post(c, story, "用脚本发的", HTTP_ACCEPT="application/json")
+    body = r.json()
+    assert body["ok"] and not body["held"] and "用脚本发的" in body["html"]
+    r = post(c, story, "", HTTP_ACCEPT="application/json")
+    assert r.status_code == 400 and r.json() == {"ok": False, "error": "请输入跟帖内容。"}
+
+
+def test_anonymous_posts_go_to_sign_in_and_store_nothing(story: Article) -> None:
+    r = post(Client(), story, "匿名")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+    assert not Comment.objects.exists()
+
+
+# --- replies: floors ---------------------------------------------------------------------------------
+
+
+def chain(story: Article, depth: int, prefix: str = "lou") -> list[Comment]:
+    out: list[Comment] = []
+    for i in range(depth):
+        who = commenter(f"{prefix}{i}")
+        out.append(actions.post_comment(who, story, f"第{i + 1}层的话", parent=out[-1] if out else None).comment)
+    return out
+
+
+def test_a_reply_shows_the_chain_it_answers_as_numbered_floors_oldest_first(story: Article) -> None:
+    comments = chain(story, 3)
+    html = Client().get(f"/a/{story.pk}/comments/{comments[-1].pk}/").content.decode()
+    floors = re.findall(r'<span class="floor-no">(\d+)楼</span>', html)
+    assert floors == ["1", "2"]
+    assert html.index("第1层的话") < html.index("第2层的话") < html.index("第3层的话")
+    assert "，引用 1楼" in html and "回复 2楼：" in html  # what a screen reader hears
+    assert comments[2].path == f"/{comments[0].pk}/{comments[1].pk}/" and comments[2].depth == 2
+
+
+def test_a_deleted_floor_reads_deleted_and_the_chain_still_reads(story: Article) -> None:
+    comments = chain(story, 3)
+    actions.delete_own(comments[1].author, comments[1])
+    html = Client().get(f"/a/{story.pk}/comments/{comments[2].pk}/").content.decode()
+    assert "该跟帖已删除" in html and "第2层的话" not in html
+    assert "第1层的话" in html and "第3层的话" in html
+    assert re.findall(r'<span class="floor-no">(\d+)楼</span>', html) == ["1", "2"]
+
+
+def test_chains_longer_than_five_floors_fold_the_middle_in_a_details_element(story: Article) -> None:
+    comments = chain(story, 9)
+    html = Client().get(f"/a/{story.pk}/comments/{comments[-1].pk}/").content.decode()
+    assert "<summary>展开中间 4 层</summary>" in html
+    details = html[html.index("<details>") : html.index("</details>")]
+    assert all(f"第{i}层的话" in details for i in (3, 4, 5, 6))
+    assert "第1层的话" not in details and "第8层的话" not in details
+
+
+def test_a_page_of_chains_costs_the_same_queries_whatever_their_depth(
+    story: Article, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    chain(story, 3)
+    shallow = _queries(story)
+    chain(story, 50, prefix="deep")
+    deep = _queries(story)
+    assert deep == shallow
+
+
+def _queries(story: Article) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        threads.page(story.pk, "new", 1, fresh(story).comments_count, None)
+    return len(ctx.captured_queries)
+
+
+def test_replying_to_a_deleted_comment_is_refused(story: Article) -> None:
+    first = actions.post_comment(commenter("a1"), story, "原帖").comment
+    actions.delete_own(first.author, first)
+    r = post(signed_in(commenter("a2")), story, "回复已删的", parent=first.pk)
+    assert r.status_code == 404 and "你回复的跟帖不存在或已删除" in r.content.decode()
+    assert "回复已删的" in r.content.decode()
+
+
+# --- counts --------------------------------------------------------------------------------------------
+
+
+def test_counts_are_visible_comments_and_distinct_participants_and_move_the_hot_score(story: Article) -> None:
+    before = fresh(story).hot_score
+    a, b = commenter("a1"), commenter("b1")
+    c1 = actions.post_comment(a, story, "一").comment
+    actions.post_comment(a, story, "二")
+    actions.post_comment(b, story, "三")
+    s = fresh(story)
+    assert s.comments_count == 3 and Thread.objects.get(article=story).participants_count == 2
+    assert s.hot_score > before
+    actions.delete_own(a, c1)
+    assert fresh(story).comments_count == 2 and Thread.objects.get(article=story).participants_count == 2
+    actions.delete_own(b, Comment.objects.get(body="三"))
+    assert fresh(story).comments_count == 1 and Thread.objects.get(article=story).participants_count == 1
+    assert "1 跟帖 · 1 人参与" in Client().get(f"/a/{story.pk}/comments/").content.decode()
+    api = Client().get(f"/api/v1/articles/{story.pk}").json()
+    assert api["counts"]["comments"] == 1
+
+
+# --- modes, new accounts, the word list ----------------------------------------------------------------
+
+
+def test_a_closed_article_refuses_comments_and_says_so(story: Article, author) -> None:  # type: ignore[no-untyped-def]
+    actions.set_mode(author.user, story, Mode.CLOSED)
+    r = post(signed_in(commenter("duzhe")), story, "还能说吗")
+    assert r.status_code == 403 and "本文已关闭跟帖" in r.content.decode()
+    assert "本文已关闭跟帖" in Client().get(f"/a/{story.pk}/comments/section/").content.decode()
+
+
+def test_review_first_holds_comments_until_an_editor_approves(story: Article, editor) -> None:  # type: ignore[no-untyped-def]
+    actions.set_site_mode(editor, Mode.REVIEW)
+    reader = commenter("duzhe")
+    posted = actions.post_comment(reader, story, "等审核")
+    assert posted.held and fresh(story).comments_count == 0
+    assert "等审核" not in Client().get(f"/a/{story.pk}/comments/").content.decode()
+    actions.approve(editor, posted.comment)
+    assert fresh(story).comments_count == 1
+    assert "等审核" in Client().get(f"/a/{story.pk}/comments/").content.decode()
+
+
+def test_new_accounts_are_always_held_and_may_not_post_links(story: Article) -> None:
+    newbie = make_user("xinren")
+    r = post(signed_in(newbie), story, "看这里 https://spam.example/")
+    assert r.status_code == 400 and "暂时不能在跟帖中发链接" in r.content.decode()
+    assert actions.post_comment(newbie, story, "新人报到").held
+
+
+def test_a_refused_word_is_refused_plainly_without_echoing_the_list_and_a_held_word_waits(story: Article) -> None:
+    Word.objects.create(word="违禁品", action=Word.Action.REFUSE)
+    Word.objects.create(word="敏感话题", action=Word.Action.HOLD)
+    c = signed_in(commenter("duzhe"))
+    r = post(c, story, "出售违 禁 品")
+    html = r.content.decode()
+    assert (
+        r.status_code == 400 and "跟帖含有不允许发布的内容" in html and "违禁品" not in html.replace("出售违 禁 品", "")
+    )
+    assert actions.post_comment(commenter("ren2"), story, "聊聊敏感话题").held
+
+
+# --- limits --------------------------------------------------------------------------------------------
+
+
+def test_one_comment_every_ten_seconds_answers_429_with_the_wait_and_keeps_the_text(story: Article, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.COMMENT_INTERVAL_SECONDS = 10
+    c = signed_in(commenter("kuaishou"))
+    assert post(c, story, "第一条").status_code == 302
+    r = post(c, story, "紧接着第二条")
+    assert r.status_code == 429 and int(r["Retry-After"]) <= 10
+    html = r.content.decode()
+    assert "跟帖太频繁" in html and "紧接着第二条" in html
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_text_twice_in_a_day_is_refused(story: Article, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.COMMENT_INTERVAL_SECONDS = 0
+    reader = commenter("chongfu")
+    actions.post_comment(reader, story, "一样的话")
+    with pytest.raises(actions.CommentError, match="请勿重复"):
+        actions.post_comment(reader, story, "  一样的话 ")
+
+
+def test_the_hourly_limit_refuses_the_next_comment_and_counts_nothing_refused(story: Article, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.COMMENTS_PER_HOUR = 2
+    settings.COMMENT_INTERVAL_SECONDS = 0
+    reader = commenter("duoyan")
+    for i in range(2):
+        actions.post_comment(reader, story, f"第{i}条")
+    with pytest.raises(RateLimited, match="跟帖太频繁"):
+        actions.post_comment(reader, story, "第三条")
+    assert Comment.objects.count() == 2
+
+
+# --- 作者置顶, removal rights ----------------------------------------------------------------------------
+
+
+def test_the_articles_creator_pins_one_comment_first_with_a_mark(story: Article, author) -> None:  # type: ignore[no-untyped-def]
+    first = actions.post_comment(commenter("a1"), story, "早来的").comment
+    second = actions.post_comment(commenter("a2"), story, "置顶这条").comment
+    actions.pin(author.user, second)
+    actions.pin(author.user, first)  # pinning another unpins the first
+    assert list(Comment.objects.filter(pinned=True)) == [first]
+    html = Client().get(f"/a/{story.pk}/comments/section/").content.decode()
+    assert "作者置顶" in html
+    with pytest.raises(actions.CommentError):
+        actions.pin(commenter("a3"), second)
+
+
+def test_hot_order_is_pinned_then_ranked_then_newest(story: Article) -> None:
+    voters = [commenter(f"v{i}") for i in range(6)]
+    plain = actions.post_comment(commenter("p1"), story, "没人投票").comment
+    liked = actions.post_comment(commenter("p2"), story, "大家都顶").comment
+    for v in voters:
+        actions.vote(v, liked, 1)
+    mixed = actions.post_comment(commenter("p3"), story, "有顶有踩").comment
+    for i, v in enumerate(voters):
+        actions.vote(v, mixed, 1 if i < 3 else -1)
+    newer = actions.post_comment(commenter("p4"), story, "最新未投").comment
+    order = [c.pk for c in threads.hot_order(story.pk)]
+    assert order == [liked.pk, mixed.pk, newer.pk, plain.pk]
+
+
+def test_wilson_lower_bound_prefers_many_votes_to_few_at_the_same_share() -> None:
+    assert ranking.wilson_lower_bound(90, 10) > ranking.wilson_lower_bound(3, 0) > 0
+    assert ranking.wilson_lower_bound(0, 0) == 0.0
+    now = timezone.now()
+    assert ranking.rank(90, 10, now) > ranking.rank(3, 0, now)
+    assert ranking.rank(1, 0, now) < ranking.QUALIFIED  # too few votes: 最新 order
+    day_later = now + dt.timedelta(seconds=ranking.TAU_SECONDS)
+    assert ranking.rank(90, 10, day_later) > ranking.rank(90, 10, now)
+
+
+# --- IP属地 and the address hash ---------------------------------------------------------------------
+
+
+def test_the_region_is_stored_as_text_and_the_address_only_as_a_hash_pruned_after_30_days(story: Article) -> None:
+    c = actions.post_comment(commenter("dizhi"), story, "从远方来", address="1.2.3.4").comment
+    assert c.ip_region != "" and c.ip_hash and "1.2.3.4" not in c.ip_hash
+    assert f"IP属地：{c.ip_region}" in Client().get(f"/a/{story.pk}/comments/").content.decode()
+    assert actions.prune_address_hashes(timezone.now() + dt.timedelta(days=29)) == 0
+    assert actions.prune_address_hashes(timezone.now() + dt.timedelta(days=31)) == 1
+    c.refresh_from_db()
+    assert c.ip_hash == "" and c.ip_region
