@@ -6,7 +6,8 @@
   late it ran to the audit log). At start it catches up on everything overdue, then runs at every
   minute boundary, in a thread beside django-tasks' db_worker.
 - The chores, so that no site needs cron: expired read claims (the database's read dedupe, used
-  without Redis) are deleted every minute, and once an hour the uploads nothing uses, after
+  without Redis) and the address hashes of comments older than 30 days are deleted every minute,
+  and once an hour the uploads nothing uses, after
   TIDINGS_MEDIA_GRACE_HOURS.
 - django-tasks' queue (keywords and related lists after each publish), in the database.
 
@@ -29,13 +30,14 @@ from django.utils import timezone
 
 from tidings.articles import transitions
 from tidings.articles.models import Article
+from tidings.comments.actions import prune_address_hashes
 from tidings.engagement.actions import prune_view_windows
 from tidings.lib.retry import Backoff, call_with_retry
 from tidings.web.media_gc import collect_if_due
 
 log = logging.getLogger(__name__)
 
-CHORES: tuple[Callable[[], object], ...] = (prune_view_windows, collect_if_due)
+CHORES: tuple[Callable[[], object], ...] = (prune_view_windows, prune_address_hashes, collect_if_due)
 
 
 def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:
