@@ -29,7 +29,9 @@ from tidings.articles import input as article_input
 from tidings.articles.models import Article, PendingEdit
 from tidings.creators.models import Creator
 from tidings.lib import ratelimit
+from tidings.lib.client import client_address
 from tidings.lib.images import ImageRejected
+from tidings.lib.iploc import region_of
 
 
 class BearerToken(HttpBearer):
@@ -249,7 +251,7 @@ def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | N
     if publish_at is not None and timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)  # a time without an offset is the site's local time
     try:
-        transitions.submit(article, acting_user(request), publish_at)
+        transitions.submit(article, acting_user(request), publish_at, ip_region=region_of(client_address(request)))
     except article_input.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
     except transitions.WrongState as exc:

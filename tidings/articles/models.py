@@ -91,6 +91,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # 更新于: when an editor last approved an edit of the published text (published_at stays).
     edited_at = models.DateTimeField("更新于", null=True, blank=True, editable=False)
+    # IP属地 of the address the creator last published from (transitions.submit); "" for imports.
+    ip_region = models.CharField("IP属地", max_length=32, blank=True, editable=False)
     # Soft delete (studio 删除): hidden everywhere (410 where it was public, else 404); the row and
     # its history stay.
     deleted_at = models.DateTimeField(null=True, blank=True)

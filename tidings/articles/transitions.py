@@ -287,9 +287,15 @@ def _ready_to_publish(article: Article) -> None:
 
 @transaction.atomic
 def submit(
-    article: Article, by: User | None, publish_at: dt.datetime | None = None, *, now: dt.datetime | None = None
+    article: Article,
+    by: User | None,
+    publish_at: dt.datetime | None = None,
+    *,
+    now: dt.datetime | None = None,
+    ip_region: str = "",
 ) -> Article:
-    """The creator's one publish path (studio and API):
+    """The creator's one publish path (studio and API). `ip_region` is the IP属地 of the address
+    the creator published from (tidings.lib.iploc), shown on the article's meta line.
 
     - on probation, or taken down by an editor → PENDING, for an editor's review; a requested
       future time is kept in published_at for the reviewer to honour (approve makes it SCHEDULED);
@@ -303,6 +309,9 @@ def submit(
     creator = Creator.objects.select_for_update().get(pk=article.creator_id)
     before = article.status
     why = needs_review(article, creator)
+    if ip_region:
+        article.ip_region = ip_region
+        Article.objects.filter(pk=article.pk).update(ip_region=ip_region)
     if why:
         store(article, _set(article, S.PENDING, publish_at if future else None))
         audit.record(by, "article.submit_for_review", article, why, publish_at=_iso(article.published_at))

@@ -44,12 +44,12 @@ ADDRESS_HASH_KEEP_DAYS = 30
 
 
 class CommentError(Exception):
-    """A refusal the writer can act on; `status` is the HTTP status a page or the API answers."""
+    """A refusal the writer can act on; `http_status` is the HTTP status a page or the API answers."""
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.message = message
-        self.status = status
+        self.http_status = status
 
 
 # --- modes, bans, the word list ----------------------------------------------------------------

@@ -136,7 +136,7 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         posted = actions.post_comment(user, article, body, parent=parent, address=client_address(request))
     except actions.CommentError as exc:
-        return _refused(request, article, exc.message, exc.status, body, parent)
+        return _refused(request, article, exc.message, exc.http_status, body, parent)
     except RateLimited as exc:
         if _wants_json(request):
             return too_many(JsonResponse({"ok": False, "error": exc.message, "retry_after": exc.retry_after}), exc)
@@ -180,7 +180,7 @@ def vote(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     try:
         tally = actions.vote(acting_user(request), comment, value)
     except actions.CommentError as exc:
-        return _answer(request, article, exc.message, exc.status)
+        return _answer(request, article, exc.message, exc.http_status)
     except RateLimited as exc:
         return too_many(_answer(request, article, exc.message, 429), exc)
     if _wants_json(request):
@@ -216,7 +216,7 @@ def delete(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         else:
             actions.remove(user, comment, request.POST.get("reason", "") or "违反跟帖规范")
     except actions.CommentError as exc:
-        return _answer(request, article, exc.message, exc.status)
+        return _answer(request, article, exc.message, exc.http_status)
     if _wants_json(request):
         return JsonResponse({"ok": True})
     return HttpResponseRedirect(_back(request, article, cid))
@@ -231,7 +231,7 @@ def pin(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     try:
         actions.pin(acting_user(request), comment, on=request.POST.get("action") != "unpin")
     except actions.CommentError as exc:
-        return _answer(request, article, exc.message, exc.status)
+        return _answer(request, article, exc.message, exc.http_status)
     if _wants_json(request):
         return JsonResponse({"ok": True})
     return HttpResponseRedirect(_back(request, article, cid))
@@ -246,7 +246,7 @@ def mode(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.set_mode(acting_user(request), article, request.POST.get("mode", ""))
     except actions.CommentError as exc:
-        return _answer(request, article, exc.message, exc.status)
+        return _answer(request, article, exc.message, exc.http_status)
     if _wants_json(request):
         return JsonResponse({"ok": True, "mode": actions.mode_for(article)})
     return HttpResponseRedirect(f"/a/{pk}/comments/")

@@ -28,8 +28,10 @@ from tidings.articles.models import Article, PendingEdit, Revision
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib import ratelimit
+from tidings.lib.client import client_address
 from tidings.lib.dates import parse_when
 from tidings.lib.images import MAX_BYTES, ImageRejected
+from tidings.lib.iploc import region_of
 from tidings.lib.timefmt import local_datetime
 from tidings.lib.urls import url_for
 from tidings.moderation.notices import notices_for
@@ -227,7 +229,7 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
                 errors["publish_at"] = "请选择一个将来的发布时间（例如明天 09:00）。"
                 return again(400, "文字已保存，但没有定时：请选择发布时间。")
         try:
-            transitions.submit(article, acting_user(request), when)
+            transitions.submit(article, acting_user(request), when, ip_region=region_of(client_address(request)))
         except article_input.ArticleInvalid as exc:
             errors.update(exc.errors)
             return again(400, "文字已保存，但还不能发布：请按提示补充。")
