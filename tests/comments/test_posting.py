@@ -335,10 +335,51 @@ def test_wilson_lower_bound_prefers_many_votes_to_few_at_the_same_share() -> Non
 
 
 def test_the_region_is_stored_as_text_and_the_address_only_as_a_hash_pruned_after_30_days(story: Article) -> None:
-    c = actions.post_comment(commenter("dizhi"), story, "从远方来", address="1.2.3.4").comment
-    assert c.ip_region != "" and c.ip_hash and "1.2.3.4" not in c.ip_hash
+    c = actions.post_comment(commenter("dizhi"), story, "从远方来", address="202.96.128.86").comment
+    assert c.ip_region == "广东" and len(c.ip_hash) == 64 and "202.96" not in c.ip_hash
+    v6 = actions.post_comment(commenter("dizhi6"), story, "从大洋彼岸来", address="2001:4860:4860::8888").comment
+    assert v6.ip_region == "美国"
     assert f"IP属地：{c.ip_region}" in Client().get(f"/a/{story.pk}/comments/").content.decode()
     assert actions.prune_address_hashes(timezone.now() + dt.timedelta(days=29)) == 0
-    assert actions.prune_address_hashes(timezone.now() + dt.timedelta(days=31)) == 1
+    assert actions.prune_address_hashes(timezone.now() + dt.timedelta(days=31)) == 2
     c.refresh_from_db()
-    assert c.ip_hash == "" and c.ip_region
+    assert c.ip_hash == "" and c.ip_region == "广东"
+
+
+def test_the_region_comes_from_the_proxy_aware_client_address(story: Article, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PROXY_COUNT = 1
+    c = signed_in(commenter("dailiren"))
+    post(c, story, "经过代理", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="8.8.8.8, 202.96.128.86")
+    assert Comment.objects.get().ip_region == "广东"
+
+
+def test_the_article_meta_line_shows_where_the_creator_published_from(author) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_article
+    from tidings.articles import transitions
+
+    a = make_article(author, "在广州发的", publish=False)
+    transitions.submit(a, author.user, ip_region="广东")
+    assert "IP属地：广东" in Client().get(f"/a/{a.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["敏 感 词来了", "敏\u200b感\u200d词", "敏。感，词", "ＢＡＤＷＯＲＤ here", "bad word here", "傳銷騙局"],
+)
+def test_the_word_list_sees_through_spaces_zero_width_punctuation_full_width_and_traditional_forms(
+    story: Article, body: str
+) -> None:
+    for word in ("敏感词", "badword", "传销"):
+        Word.objects.create(word=word, action=Word.Action.REFUSE)
+    with pytest.raises(actions.CommentError, match="不允许发布"):
+        actions.post_comment(commenter("guibi"), story, body)
+    assert not Comment.objects.exists()
+
+
+def test_an_edited_word_list_applies_at_once(story: Article) -> None:
+    assert not actions.post_comment(commenter("w1"), story, "今天聊聊天气").held
+    w = Word.objects.create(word="天气", action=Word.Action.HOLD)
+    assert actions.post_comment(commenter("w2"), story, "天气不错").held
+    Word.objects.filter(pk=w.pk).update(action=Word.Action.REFUSE, updated_at=timezone.now())
+    with pytest.raises(actions.CommentError):
+        actions.post_comment(commenter("w3"), story, "天气很好")
