@@ -178,22 +178,34 @@ def post_comment(
 
 
 def _announce(comment: Comment) -> None:
-    """Tell the people a newly visible comment concerns (the replied-to author, the creator)."""
+    """Tell the people a newly visible comment concerns: the author of the comment it replies to
+    (回复我的) and the article's creator (评论我的文章). Nobody is told of their own comment."""
     article = comment.article
-    text = snippet(comment.body)
+    excerpt, url = snippet(comment.body), comment_url(comment)
+    replied_to = None
     if comment.parent_id is not None:
-        parent_author = Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True).first()
-        if parent_author is not None:
+        replied_to = Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True).first()
+        if replied_to is not None:
             notifications.notify(
-                User(pk=parent_author), "reply", actor=comment.author, article=article,
-                comment_id=comment.pk, text=text, url=comment_url(comment),
-            )  # fmt: skip
+                replied_to,
+                "reply",
+                actor=comment.author,
+                article=article,
+                comment_id=comment.pk,
+                excerpt=excerpt,
+                url=url,
+            )
     creator_user = article.creator.user_id
-    if creator_user is not None and creator_user != comment.author_id:
+    if creator_user is not None and creator_user != replied_to:
         notifications.notify(
-            User(pk=creator_user), "comment", actor=comment.author, article=article,
-            comment_id=comment.pk, text=text, url=comment_url(comment),
-        )  # fmt: skip
+            creator_user,
+            "comment",
+            actor=comment.author,
+            article=article,
+            comment_id=comment.pk,
+            excerpt=excerpt,
+            url=url,
+        )
 
 
 def comment_url(comment: Comment) -> str:
@@ -212,6 +224,8 @@ def _became_visible(comment: Comment) -> None:
 
 
 def _stopped_being_visible(comment: Comment) -> None:
+    if comment.status in (Comment.Status.DELETED, Comment.Status.REMOVED):
+        notifications.forget_comment([comment.pk])  # nobody is shown a deleted comment's words
     Article.objects.filter(pk=comment.article_id, comments_count__gt=0).update(**bump("comments_count", -1))
     _participation(comment.article_id, comment.author_id, -1)
     changed(comment.article_id)
@@ -315,9 +329,11 @@ def vote(user: User, comment: Comment, value: int) -> Tally:
         c.rank = ranking.rank(c.up_count, c.down_count, c.created_at)
         c.save(update_fields=["up_count", "down_count", "rank"])
         changed(c.article_id)
-        first_up = value == 1 and old is None
+        first_up = value == 1 and before != 1
     if first_up:
-        notifications.notify_vote(User(pk=c.author_id), comment_id=c.pk, article=c.article, actor=user)
+        notifications.notify_vote(
+            c.author_id, comment_id=c.pk, article=c.article, actor=user, excerpt=snippet(c.body), url=comment_url(c)
+        )
     return Tally(c.up_count, c.down_count, value)
 
 
