@@ -385,3 +385,12 @@ def test_an_edited_word_list_applies_at_once(story: Article) -> None:
     Word.objects.filter(pk=w.pk).update(action=Word.Action.REFUSE, updated_at=timezone.now())
     with pytest.raises(actions.CommentError):
         actions.post_comment(commenter("w3"), story, "天气很好")
+
+
+def test_signing_in_from_the_comment_box_comes_back_to_the_comments(story: Article) -> None:
+    commenter("huilai")
+    login = f"/accounts/login/?next=/a/{story.pk}/%23comments"
+    assert login in Client().get(f"/a/{story.pk}/comments/section/").content.decode()
+    c = Client()
+    r = c.post(login, {"username": "huilai", "password": "pw-huilai-123"})
+    assert r.status_code == 302 and r["Location"] == f"/a/{story.pk}/#comments"
