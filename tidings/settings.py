@@ -228,6 +228,7 @@ INSTALLED_APPS = [
     "tidings.moderation",
     "tidings.channels",
     "tidings.creators",
+    "tidings.notifications",
     "tidings.articles",
     "tidings.engagement",
     "tidings.discovery",

@@ -21,7 +21,8 @@ from tidings.accounts.forms import SignupForm, ThrottledAuthenticationForm
 from tidings.lib import ratelimit
 from tidings.lib.client import client_address
 from tidings.moderation.models import Application
-from tidings.moderation.notices import notices_for
+from tidings.notifications.actions import for_user
+from tidings.notifications.models import Kind
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -95,7 +96,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "can_apply": can_apply(user),
         "is_editor": is_editor(user),
         "applications": list(Application.objects.of(user).select_related("channel")[:10]),
-        "notices": notices_for(user),
+        "notices": list(for_user(user, [Kind.MODERATION])[:10]),  # 审核通知, from 消息中心
         "messages": messages.get_messages(request),
     }
     return render(request, "accounts/account.html", ctx)

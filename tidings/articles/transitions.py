@@ -39,6 +39,7 @@ from tidings.articles.ranking import engagement, hot_score
 from tidings.creators.models import Creator
 from tidings.lib.cjk import detect_lang, url_slug
 from tidings.lib.sitecache import invalidate_site
+from tidings.notifications.actions import notify_decision
 
 S = Article.Status
 
@@ -121,6 +122,13 @@ def actor_of(article: Article, by: User | None, name: str | None = None) -> Acto
 
 def _owner_user_id(article: Article) -> int | None:
     return Creator.objects.filter(pk=article.creator_id).values_list("user_id", flat=True).first()
+
+
+def _tell_creator(article: Article, by: User | None, action: str, reason: str = "", **facts: bool) -> None:
+    """An editor's decision reaches the article's creator in 消息中心 (系统通知), in this transaction."""
+    owner = _owner_user_id(article)
+    if owner is not None:
+        notify_decision(owner, action, actor=by, article=article, title=article.title, reason=reason, **facts)
 
 
 def allowed(name: str, article: Article, by: User | None) -> bool:
@@ -338,6 +346,8 @@ def withdraw(article: Article, by: User | None, reason: str = "", **audit_data: 
         fields += _take_down(article, by, reason)
     store(article, fields)
     audit.record(by, "article.withdraw", article, reason, previous=previous, **audit_data)
+    if actor != Actor.OWNER:
+        _tell_creator(article, by, "article.withdraw", reason, on_reports="report_ids" in audit_data)
     return article
 
 
@@ -385,6 +395,7 @@ def approve(article: Article, by: User | None, reason: str = "", *, version: int
     store(article, fields + _clear_take_down(article))
     Creator.objects.filter(pk=article.creator_id, probation_left__gt=0).update(probation_left=F("probation_left") - 1)
     audit.record(by, "article.approve", article, reason, status=article.status, published_at=_iso(article.published_at))
+    _tell_creator(article, by, "article.approve", reason, scheduled=article.status == S.SCHEDULED)
     return article
 
 
@@ -395,6 +406,7 @@ def reject(article: Article, by: User | None, reason: str) -> Article:
     _begin("reject", article, by)
     store(article, _set(article, S.REJECTED) + _take_down(article, by, reason))
     audit.record(by, "article.reject", article, reason)
+    _tell_creator(article, by, "article.reject", reason)
     return article
 
 
@@ -436,6 +448,7 @@ def approve_edit(article: Article, by: User | None, reason: str = "", *, version
     write_references(article, references_from_snapshot(held.references))
     held.delete()
     audit.record(by, "article.approve_edit", article, reason, version=article.version)
+    _tell_creator(article, by, "article.approve_edit", reason)
     return article
 
 
@@ -445,6 +458,7 @@ def reject_edit(article: Article, by: User | None, reason: str) -> Article:
     text stays public as it was (the edit remains in the article's revisions)."""
     _begin_edit_review(article, by).delete()
     audit.record(by, "article.reject_edit", article, reason)
+    _tell_creator(article, by, "article.reject_edit", reason)
     return article
 
 

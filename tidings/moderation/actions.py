@@ -27,6 +27,7 @@ from tidings.lib.markup import plain_text
 from tidings.lib.sitecache import invalidate_site
 from tidings.moderation import access
 from tidings.moderation.models import Application, Report
+from tidings.notifications.actions import notify_decision
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{2,39}$")
 # Handles that would read as the platform's own voice.
@@ -182,6 +183,7 @@ def approve_application(app: Application, by: User, reason: str = "") -> Creator
         by, "application.approve", app, app.reason, creator_id=creator.pk, handle=creator.handle,
         probation=creator.probation_left,
     )  # fmt: skip
+    notify_decision(applicant, "application.approve", actor=by, reason=app.reason)
     transaction.on_commit(invalidate_site)  # the creator directory changed
     return creator
 
@@ -201,6 +203,7 @@ def reject_application(app: Application, by: User, reason: str) -> Application:
     app.updated_at = now
     app.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
     audit.record(by, "application.reject", app, text, handle=app.handle)
+    notify_decision(app.user_id, "application.reject", actor=by, reason=text)
     return app
 
 

@@ -32,7 +32,8 @@ from tidings.lib.dates import parse_when
 from tidings.lib.images import MAX_BYTES, ImageRejected
 from tidings.lib.timefmt import local_datetime
 from tidings.lib.urls import url_for
-from tidings.moderation.notices import notices_for
+from tidings.notifications.actions import for_user
+from tidings.notifications.models import Kind
 from tidings.studio.forms import local_input, raw_from_article, raw_from_held, raw_from_post, reference_rows
 from tidings.web.decorators import creator_of_request, writer_required
 
@@ -89,8 +90,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "articles": list(qs[:200]),
         "message": _done(request),
         "state_labels": dict(STATES),
-        # Editors' decisions on this creator's application and articles (tidings.moderation).
-        "notices": notices_for(request.user, limit=5),
+        # Editors' decisions on this creator's application and articles (系统通知 of 消息中心).
+        "notices": list(for_user(request.user, [Kind.MODERATION])[:5]),
     }
     return render(request, "studio/index.html", ctx)
 
