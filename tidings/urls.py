@@ -43,6 +43,7 @@ urlpatterns = [
     path("accounts/history/", engagement_views.history, name="history"),
     path("accounts/history/clear/", engagement_views.clear_history, name="clear-history"),
     path("accounts/", include("tidings.accounts.urls")),
+    path("notifications/", include("tidings.notifications.urls")),  # 消息中心
     path("feed.xml", SiteFeed(), name="feed"),
     path("c/<slug:slug>/feed.xml", ChannelFeed(), name="channel-feed"),
     path("u/<slug:handle>/feed.xml", CreatorFeed(), name="creator-feed"),

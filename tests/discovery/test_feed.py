@@ -182,6 +182,7 @@ def test_the_home_feed_has_a_pinned_query_count(
     c = signed_in(reader)
     c.get("/")
     # session, user, stream count and page, 6 site blocks; the feed: switch, 不感兴趣, reads,
-    # their keywords, follows, interest matches, followed articles, items, hot for exploration.
-    with django_assert_num_queries(19):
+    # their keywords, follows, interest matches, followed articles, items, hot for exploration;
+    # the header's unread 消息 count.
+    with django_assert_num_queries(20):
         c.get("/")

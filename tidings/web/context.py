@@ -22,6 +22,7 @@ from tidings.channels.models import Channel
 from tidings.discovery import blocks
 from tidings.discovery.blocks import Box, Item
 from tidings.lib.sitecache import GENERATION_KEY
+from tidings.notifications.context import unread_for
 from tidings.web.a11y import COOKIE as A11Y_COOKIE
 from tidings.web.a11y import Prefs
 from tidings.web.models import PlatformNotice
@@ -100,7 +101,13 @@ def a11y_for(request: HttpRequest) -> Prefs:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site": site_for(request), "care": care_for(request), "a11y": a11y_for(request)}
+    return {
+        "site": site_for(request),
+        "care": care_for(request),
+        "a11y": a11y_for(request),
+        # Called by the header for signed-in people only (templates/accounts/_nav.html).
+        "unread_notifications": lambda: unread_for(request),
+    }
 
 
 PAGE_SIZE = 20

@@ -30,6 +30,7 @@ from tidings.engagement.actions import SHARE_TARGETS, is_saved, record_share
 from tidings.engagement.visitors import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
 from tidings.lib.urls import url_for
+from tidings.notifications.context import remember_unread
 from tidings.web import a11y
 from tidings.web.context import SiteBlocks, a11y_for, base_ctx, care_for, paginate, site_for
 from tidings.web.models import PlatformNotice
@@ -267,6 +268,7 @@ def _without_database(request: HttpRequest) -> None:
     """Render the page from cookies alone: no site blocks (channels, hot links), and an anonymous
     visitor unless the user was already loaded."""
     request._tidings_site = SiteBlocks(channels=[], hot=[], boxes=[], tabs=[], notice=PlatformNotice())  # type: ignore[attr-defined]
+    remember_unread(request, 0)  # the header's 消息 count is not asked for
     user = getattr(request, "user", None)
     if isinstance(user, SimpleLazyObject) and user._wrapped is empty:  # type: ignore[attr-defined]
         request.user = AnonymousUser()
