@@ -19,10 +19,11 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.conftest import make_article, make_writer
+from tests.conftest import make_article, make_user, make_writer
 from tidings.api.api import api
 from tidings.api.models import ApiToken, digest
 from tidings.creators.models import Creator
+from tidings.notifications.actions import notify_decision, notify_follow, notify_vote
 
 SNAPSHOT = Path(settings.BASE_DIR) / "docs" / "openapi.json"
 UPDATE = "tidings export_openapi_schema --api tidings.api.api.api --indent 2 --output docs/openapi.json"
@@ -41,6 +42,11 @@ def site(db: None) -> Iterator[Creator]:
     writer = make_writer("fuzzwriter")
     for i, slug in enumerate(("news", "tech", "sports")):
         make_article(writer, f"模式测试{i}", channel_slug=slug)
+    # 消息中心 has something to list and mark for the writer's token: a decision, a 顶 group, a follower.
+    fan = make_user("fuzzfan")
+    notify_decision(writer.user, "article.reject", title="模式测试", reason="请补充来源")
+    notify_vote(writer.user, comment_id=1, actor=fan, excerpt="说得好")
+    notify_follow(writer.user, actor=fan)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield writer

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -179,6 +179,17 @@ def test_the_pages_need_a_sign_in_and_answer_get_only_where_nothing_changes(clie
     assert c.post("/notifications/read/", {"tab": "nosuchtab"}).status_code == 404
 
 
+def test_looking_changes_nothing_only_a_post_marks_read(author: User) -> None:
+    note = actions.notify(author, Kind.REPLY, actor=make_user("kan"), comment_id=1, url="/hot/")
+    assert note is not None
+    c = signed_in(author)
+    for url in ("/notifications/", "/notifications/reply/", "/accounts/", "/"):
+        assert c.get(url).status_code == 200
+    for url in (f"/notifications/{note.pk}/read/", "/notifications/read/", "/notifications/settings/"):
+        assert c.get(url).status_code == 405, url
+    assert Notification.objects.get(pk=note.pk).read_at is None
+
+
 def test_following_a_notice_marks_it_read_and_marking_one_or_all_read(author: User) -> None:
     replier = make_user("huifuzhe")
     reply = actions.notify(author, Kind.REPLY, actor=replier, comment_id=3, url="/a/5/#c3", excerpt="同意")
@@ -298,6 +309,27 @@ def test_a_signed_in_readers_count_is_never_served_from_the_page_cache(author: U
     actions.notify(author, Kind.REPLY, actor=make_user("r2"), comment_id=1)
     fresh = c.get(article.get_absolute_url())
     assert "X-Cache" not in fresh and '<span class="unread-badge">1</span>' in fresh.content.decode()
+
+
+def test_a_500_after_the_user_was_loaded_renders_without_asking_for_the_count(author: User) -> None:
+    """The database goes away mid-request, after the session and user were read: the error page
+    still renders (signed in), and does not ask for the unread count."""
+    c = Client(raise_request_exception=False)
+    c.force_login(author)
+    c.get("/accounts/saved/")  # the site blocks, kept per process
+    refused: list[str] = []
+
+    def down_after_sign_in(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if "django_session" in sql or "accounts_user" in sql:
+            return execute(sql, params, many, context)
+        refused.append(sql)
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with connection.execute_wrapper(down_after_sign_in):
+        response = c.get("/accounts/saved/")
+    assert response.status_code == 500 and "服务器出错了" in response.content.decode()
+    assert 'action="/accounts/logout/"' in response.content.decode()  # the signed-in header
+    assert refused and not [sql for sql in refused if "notification" in sql]
 
 
 # --------------------------------------------------------------------------------------------

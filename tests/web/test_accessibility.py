@@ -83,6 +83,8 @@ PAGES = [
     # 收藏 and 浏览历史 (issue 13.9), the same reader's.
     "saved",
     "history",
+    # 消息中心 (issue 11.9), the applicant's: a rejection, a 顶 group, a reply, a read 新粉丝 notice.
+    "notifications",
     # The error pages (issue 13): an unknown address and a withdrawn article.
     "error-404",
     "error-410",
@@ -102,6 +104,7 @@ SIGNED_IN = {
     "feed-settings": "follower",
     "saved": "follower",  # has saved the Chinese article
     "history": "follower",  # has read it
+    "notifications": "applicant",
 }
 MODES = ["normal", "care"]
 
@@ -215,6 +218,7 @@ def site(
                 "feed-settings": "/feed/settings/",
                 "saved": "/accounts/saved/",
                 "history": "/accounts/history/",
+                "notifications": "/notifications/",
                 "error-404": "/no-such-page/",
                 "error-410": f"/a/{withdrawn_article(zh, en, queue['reported']).pk}/",
             }
@@ -245,6 +249,7 @@ def moderation_content() -> dict[str, Any]:
     from tidings.accounts.models import User
     from tidings.channels.models import Channel
     from tidings.moderation import actions
+    from tidings.notifications import actions as notes
 
     def session(user: Any) -> str:
         store = SessionStore()
@@ -262,6 +267,13 @@ def moderation_content() -> dict[str, Any]:
     first = actions.submit_application(applicant, name="街角观察", handle="jiejiao", **sample)
     actions.reject_application(first, editor, "样稿太短，请附一篇完整的作品。")
     pending = actions.submit_application(waiting, name="山海笔记", handle="shanhai", **sample)
+    # 消息中心 beside that rejection: a 顶 group, a reply, and a 新粉丝 notice already read.
+    for voter in (editor, waiting):
+        notes.notify_vote(applicant, comment_id=1, actor=voter, excerpt="这条路早该修了。", url="/hot/")
+    notes.notify(applicant, "reply", actor=waiting, comment_id=2, excerpt="同意，晚高峰尤其堵。", url="/hot/")
+    followed = notes.notify(applicant, "follow", actor=editor)
+    assert followed is not None
+    notes.mark_read(applicant, followed.pk)
     published = list(Article.objects.published().order_by("hot_score")[:2])  # the least hot: not zh/en
     Article.objects.filter(pk=published[0].pk).update(status=Article.Status.PENDING)
     actions.report_article(published[1], applicant, "标题夸大，与内容不符。")
@@ -801,7 +813,9 @@ def test_care_mode_text_contrast(pages: dict[str, Any], demo: DemoSite, width: i
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("page_type", ["article-zh", "home", "home-personalised", "studio", "studio-edit"])
+@pytest.mark.parametrize(
+    "page_type", ["article-zh", "home", "home-personalised", "studio", "studio-edit", "notifications"]
+)
 def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type: str, width: int) -> None:
     """Main targets (MAIN_TARGETS, anywhere on the page) at least 60 × 60 px; every other link and
     button in <main> at least 44 px tall, except links in the running text of the article body."""

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from tidings.api.errors import Error, Invalid, SchemaError
+from tidings.api.notifications import router as notifications_router
 from tidings.api.search import router as search_router
 from tidings.api.write import register
 from tidings.articles.models import Article
@@ -66,6 +67,7 @@ api = TidingsAPI(
     urls_namespace="api",
 )
 api.add_router("/search", search_router)  # GET /api/v1/search (tidings/api/search.py)
+api.add_router("/notifications", notifications_router)  # 消息中心 (tidings/api/notifications.py)
 
 SLUG = "A channel's slug (as in /c/<slug>/)"
 

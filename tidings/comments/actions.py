@@ -369,7 +369,7 @@ def remove(by: User, comment: Comment, reason: str) -> None:
             return
         _set_status(c, Comment.Status.REMOVED, reason)
         audit.record(by, "comment.remove", c, reason, article=c.article_id)
-        _tell(c, by, "bad", f"你在《{c.article.title}》下的跟帖已被删除。", reason)
+        _tell(c, by, "comment.remove", "bad", f"你在《{c.article.title}》下的跟帖已被删除。", reason)
 
 
 def approve(by: User, comment: Comment, reason: str = "") -> None:
@@ -382,7 +382,7 @@ def approve(by: User, comment: Comment, reason: str = "") -> None:
             raise CommentError("这条跟帖不在待审核状态。", 409)
         _set_status(c, Comment.Status.VISIBLE)
         audit.record(by, "comment.approve", c, reason, article=c.article_id)
-        _tell(c, by, "good", f"你在《{c.article.title}》下的跟帖已通过审核。", reason)
+        _tell(c, by, "comment.approve", "good", f"你在《{c.article.title}》下的跟帖已通过审核。", reason)
 
 
 def pin(by: User, comment: Comment, on: bool = True) -> None:
@@ -439,13 +439,19 @@ def ban(by: User, user: User, days: int, reason: str) -> Ban:
         audit.record(by, "comment.ban", user, reason, days=days)
         transaction.on_commit(
             lambda: notifications.notify(
-                user, "moderation", actor=by, text=f"你已被禁止跟帖 {days} 天。", reason=reason, tone="bad"
+                user,
+                "moderation",
+                actor=by,
+                text=f"你已被禁止跟帖 {days} 天。",
+                reason=reason,
+                tone="bad",
+                action="comment.ban",
             )
         )
     return row
 
 
-def _tell(c: Comment, by: User, tone: str, text: str, reason: str) -> None:
+def _tell(c: Comment, by: User, action: str, tone: str, text: str, reason: str) -> None:
     url = comment_url(c) if c.status == Comment.Status.VISIBLE else ""
     author = User(pk=c.author_id)
 
@@ -460,6 +466,7 @@ def _tell(c: Comment, by: User, tone: str, text: str, reason: str) -> None:
             reason=reason,
             tone=tone,
             url=url,
+            action=action,
         )
 
     transaction.on_commit(send)
