@@ -31,6 +31,7 @@ class Author:
     avatar_text: str
     avatar_tone: int
     url: str  # the creator page, "" for a reader
+    handle: str = ""  # the creator's handle, "" for a reader
 
 
 @dataclass
@@ -84,7 +85,7 @@ def author_of(comment: Comment) -> Author:
     if creator is not None:
         return Author(
             creator.name, creator.avatar_url if creator.avatar else "", creator.avatar_text,
-            creator.avatar_tone, creator.get_absolute_url(),
+            creator.avatar_tone, creator.get_absolute_url(), creator.handle,
         )  # fmt: skip
     name = user.get_full_name() or user.username
     text = name[0].upper() if name else "?"
@@ -116,12 +117,18 @@ def new_order(article_id: int):  # type: ignore[no-untyped-def]
     return Comment.objects.on(article_id).visible().newest().for_display()
 
 
-def page(article_id: int, sort: str, number: int | str, total: int, viewer: object = None) -> tuple[Page, list[Entry]]:
-    """One page of 热门 or 最新; `total` is the article's visible count (no COUNT query)."""
+def page(
+    article_id: int, sort: str, number: int | str, total: int, viewer: object = None, *, per_page: int = PER_PAGE,
+    strict: bool = False,
+) -> tuple[Page, list[Entry]]:  # fmt: skip
+    """One page of 热门 or 最新; `total` is the article's visible count (no COUNT query).
+
+    The pages show the nearest page for a bad number; `strict` (the API) raises EmptyPage or
+    PageNotAnInteger instead, before any query."""
     qs = hot_order(article_id) if sort == "hot" else new_order(article_id)
-    paginator = Paginator(qs, PER_PAGE)
+    paginator = Paginator(qs, per_page)
     paginator.count = total  # type: ignore[misc]  # the stored count: exact, and saves a COUNT(*)
-    p = paginator.get_page(number)
+    p = paginator.page(number) if strict else paginator.get_page(number)
     return p, with_chains(list(p.object_list), viewer)
 
 
