@@ -4,6 +4,7 @@ the site's own CSP."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
@@ -22,6 +24,9 @@ from schemathesis.config import SchemathesisConfig
 from tests.conftest import make_article, make_user, make_writer
 from tidings.api.api import api
 from tidings.api.models import ApiToken, digest
+from tidings.articles.models import Article
+from tidings.comments.actions import delete_own, post_comment
+from tidings.comments.models import Comment
 from tidings.creators.models import Creator
 from tidings.notifications.actions import notify_decision, notify_follow, notify_vote
 
@@ -54,6 +59,21 @@ def site(db: None) -> Iterator[Creator]:
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def thread(site: Creator, settings: Any) -> list[Comment]:
+    """跟帖 to read on the first article (a reply chain with a deleted floor), and no 10-second
+    cooldown between comments, so that one case's comment does not make the next case's a 429."""
+    settings.COMMENT_INTERVAL_SECONDS = 0
+    article = Article.objects.published().order_by("pk").first()
+    assert article is not None
+    made: list[Comment] = []
+    for name in ("fuzzreader", "fuzzreplier", "fuzzthird"):
+        reader = make_user(name, date_joined=timezone.now() - dt.timedelta(days=30))
+        made.append(post_comment(reader, article, f"{name}说", parent=made[-1] if made else None).comment)
+    delete_own(made[1].author, made[1])
+    return made
+
+
 # A fixed secret, so the schema's bearer auth can name it in the config: schemathesis then knows the
 # header is the credential (its ignored-auth check takes it away and expects 401).
 SECRET = "tdg_schemathesis-test-token-0123456789abcdef"
@@ -80,19 +100,22 @@ schema_with_token = schemathesis.openapi.from_wsgi(
 
 @schema.parametrize()
 @FUZZ
-def test_every_operation_keeps_to_the_schema_for_an_anonymous_reader(case: Any, site: Creator) -> None:
+def test_every_operation_keeps_to_the_schema_for_an_anonymous_reader(case: Any, thread: list[Comment]) -> None:
     case.call_and_validate()
 
 
 @schema_with_token.parametrize()
 @FUZZ
-def test_every_operation_keeps_to_the_schema_for_a_creator_with_a_token(case: Any, token: str) -> None:
+def test_every_operation_keeps_to_the_schema_for_a_creator_with_a_token(
+    case: Any, token: str, thread: list[Comment]
+) -> None:
     case.call_and_validate()
 
 
-def test_linked_calls_keep_to_the_schema_for_a_creator(token: str) -> None:
+def test_linked_calls_keep_to_the_schema_for_a_creator(token: str, thread: list[Comment]) -> None:
     """The stateful phase: create an article, then follow the schema's links (read it back where
-    a draft is found, replace, publish, withdraw, delete)."""
+    a draft is found, replace, publish, withdraw, delete); from a listed article to its 跟帖, and
+    from a new comment to reading, voting on and deleting it."""
     schema_with_token.as_state_machine().run(
         settings=hypothesis_settings(
             max_examples=15,
@@ -103,6 +126,7 @@ def test_linked_calls_keep_to_the_schema_for_a_creator(token: str) -> None:
             derandomize=True,
         )
     )
+    assert Comment.objects.exclude(pk__in=[c.pk for c in thread]).exists(), "no comment was posted by a link"
 
 
 def test_the_schema_is_the_reviewed_snapshot_in_docs() -> None:

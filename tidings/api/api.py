@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from tidings.api.comments import router as comments_router
 from tidings.api.errors import Error, Invalid, SchemaError
 from tidings.api.notifications import router as notifications_router
 from tidings.api.search import router as search_router
@@ -111,7 +112,13 @@ class ReferenceOut(Schema):
     published_at: dt.datetime | None
 
 
+class DetailCounts(Counts):
+    participants: int = Field(description="人参与: readers with at least one visible comment")
+
+
 class ArticleDetail(ArticleItem):
+    counts: DetailCounts
+    ip_region: str | None = Field(description="IP属地: where its creator published from; null when not recorded")
     body_html: str
     tags: list[str]
     references: list[ReferenceOut]
@@ -156,13 +163,12 @@ def article_item(a: Article) -> dict[str, object]:
         "published_at": a.published_at,
         "original": a.original,
         "lang": a.lang,
-        "counts": {
-            "views": a.views_count,
-            "shares": a.shares_count,
-            "comments": a.comments_count,
-            "likes": a.likes_count,
-        },
+        "counts": counts(a),
     }
+
+
+def counts(a: Article) -> dict[str, int]:
+    return {"views": a.views_count, "shares": a.shares_count, "comments": a.comments_count, "likes": a.likes_count}
 
 
 class ListParams(Schema):
@@ -173,10 +179,20 @@ class ListParams(Schema):
     creator: str = Field("", max_length=40, description="A creator's handle (as in /u/<handle>/)")
 
 
+def _comment_links(article_id: str) -> dict[str, Any]:
+    """OpenAPI links from an article to its 跟帖 (read them, post one): what a client, or
+    schemathesis' stateful phase, does next with an article's id."""
+    return {
+        name: {"operationId": f"tidings_api_comments_{view}", "parameters": {"article_id": article_id}}
+        for name, view in (("Comments", "list_comments"), ("Comment", "post_comment"))
+    }
+
+
 @api.get(
     "/articles",
     response={200: ArticlePage, 400: Error, 404: Error, 422: SchemaError},
     summary="Published articles, newest first",
+    openapi_extra={"responses": {200: {"links": _comment_links("$response.body#/items/0/id")}}},
 )
 def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
     if params.page < 1 or not 1 <= params.page_size <= 100:
@@ -204,11 +220,20 @@ def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, 
     }
 
 
-@api.get("/articles/{article_id}", response={200: ArticleDetail, 404: Error, 422: SchemaError}, summary="One article")
+@api.get(
+    "/articles/{article_id}",
+    response={200: ArticleDetail, 404: Error, 422: SchemaError},
+    summary="One article",
+    openapi_extra={"responses": {200: {"links": _comment_links("$response.body#/id")}}},
+)
 def get_article(request: HttpRequest, article_id: int) -> dict[str, object]:
-    a = get_object_or_404(Article.objects.published().select_related("creator", "channel"), pk=article_id)
+    # The thread (跟帖 settings and 人参与) is a one-to-one row: joined, not another query.
+    a = get_object_or_404(Article.objects.published().select_related("creator", "channel", "thread"), pk=article_id)
+    thread = getattr(a, "thread", None)
     return {
         **article_item(a),
+        "counts": {**counts(a), "participants": thread.participants_count if thread else 0},
+        "ip_region": a.ip_region or None,
         "body_html": a.body_html,
         "tags": [str(t) for t in a.tags],
         "references": [
@@ -229,7 +254,12 @@ class HotParams(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-@api.get("/hot", response={200: ItemList, 404: Error, 422: SchemaError}, summary="热点推荐: the trending articles")
+@api.get(
+    "/hot",
+    response={200: ItemList, 404: Error, 422: SchemaError},
+    summary="热点推荐: the trending articles",
+    openapi_extra={"responses": {200: {"links": _comment_links("$response.body#/items/0/id")}}},
+)
 def hot_articles(request: HttpRequest, params: Query[HotParams]) -> dict[str, object]:
     from tidings.channels.models import Channel
 
@@ -284,6 +314,8 @@ def _item(i: blocks.Item) -> dict[str, object]:
 
 # The write API (creators, bearer tokens): tidings/api/write.py.
 register(api)
+# 跟帖: read, post, vote, delete (tidings/api/comments.py).
+api.add_router("", comments_router)
 
 
 @api.exception_handler(Invalid)

@@ -70,7 +70,7 @@ def _text_time(value: Any) -> Any:
     return value
 
 
-def _whole_number(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
     """JSON has one kind of number: 5.0 is the integer 5 (JSON Schema agrees). Text is not a number."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -137,7 +137,7 @@ class ArticleIn(JsonObject):
 
     _publish_at_is_text = field_validator("publish_at", mode="before")(_text_time)
     _publish_at_in_range = field_validator("publish_at")(_a_sane_year)
-    _version_is_whole = field_validator("version", mode="before")(_whole_number)
+    _version_is_whole = field_validator("version", mode="before")(whole_number)
 
 
 class PublishIn(JsonObject):
