@@ -192,6 +192,15 @@ def _queries(story: Article) -> int:
     return len(ctx.captured_queries)
 
 
+def test_replying_to_a_comment_that_does_not_exist_is_refused_not_posted_at_the_top(story: Article) -> None:
+    for parent in ("999999", "abc"):
+        r = signed_in(commenter(f"p{parent}")).post(
+            f"/a/{story.pk}/comments/post/", {"body": "回哪里", "parent": parent}
+        )
+        assert r.status_code == 404 and "你回复的跟帖不存在或已删除" in r.content.decode()
+    assert not Comment.objects.exists()
+
+
 def test_replying_to_a_deleted_comment_is_refused(story: Article) -> None:
     first = actions.post_comment(commenter("a1"), story, "原帖").comment
     actions.delete_own(first.author, first)

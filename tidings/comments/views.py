@@ -131,8 +131,10 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     body = request.POST.get("body", "")
     parent = None
-    if (pid := request.POST.get("parent", "")).isdigit():
-        parent = Comment.objects.filter(pk=int(pid), article=article).first()
+    if pid := request.POST.get("parent", "").strip():
+        parent = Comment.objects.filter(pk=int(pid), article=article).first() if pid.isdigit() else None
+        if parent is None:
+            return _refused(request, article, "你回复的跟帖不存在或已删除。", 404, body, None)
     try:
         posted = actions.post_comment(user, article, body, parent=parent, address=client_address(request))
     except actions.CommentError as exc:
