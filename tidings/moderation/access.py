@@ -13,17 +13,22 @@ from django.http import Http404
 
 from tidings.accounts.access import can_apply, creator_of, is_editor, is_signed_in
 from tidings.articles.models import Article, PendingEdit
-from tidings.moderation.models import Application
+from tidings.comments.models import Comment
+from tidings.moderation.models import Application, CommentReport
 
 __all__ = [
     "can_apply",
     "can_decide_application",
     "can_decide_article",
+    "can_decide_comment",
     "can_report",
+    "can_report_comment",
     "can_review",
     "can_view_application",
     "get_application_for_review",
     "get_article_for_review",
+    "get_comment_for_review",
+    "get_reportable_comment",
     "get_reported_article",
 ]
 
@@ -99,3 +104,51 @@ def get_reported_article(user: Any, pk: int) -> Article:
 def can_report(user: Any, article: Article) -> bool:
     """Signed-in readers report published articles, never their own."""
     return is_signed_in(user) and article.is_published and not _own_article(user, article)
+
+
+# 跟帖: held comments and reported comments
+
+
+def can_report_comment(user: Any, comment: Comment) -> bool:
+    """Signed-in readers report visible comments under published articles, never their own."""
+    return (
+        is_signed_in(user)
+        and comment.status == Comment.Status.VISIBLE
+        and comment.author_id != user.pk
+        and comment.article.is_public
+    )
+
+
+def get_reportable_comment(article_pk: int, pk: int) -> Comment:
+    """The comment a report page is about: visible, under a published article (else 404)."""
+    comment = (
+        Comment.objects.for_display()
+        .select_related("article", "article__creator")
+        .filter(pk=pk, article_id=article_pk, status=Comment.Status.VISIBLE)
+        .first()
+    )
+    if comment is None or not comment.article.is_public:
+        raise Http404("No such comment.")
+    return comment
+
+
+def can_decide_comment(user: Any, comment: Comment) -> bool:
+    """Editors decide on held and reported comments, never on their own."""
+    return can_review(user) and comment.author_id != user.pk
+
+
+def in_queue(comment: Comment) -> bool:
+    """Held (先审后发, a held word, a new account), or visible with open reports."""
+    if comment.status == Comment.Status.PENDING:
+        return True
+    return comment.status == Comment.Status.VISIBLE and CommentReport.objects.open().on(comment).exists()
+
+
+def get_comment_for_review(user: Any, pk: int) -> Comment:
+    comment = (
+        Comment.objects.for_display().select_related("article", "article__creator", "article__channel")
+        .filter(pk=pk).first()
+    )  # fmt: skip
+    if comment is None or not can_decide_comment(user, comment) or not in_queue(comment):
+        raise Http404("No such comment in the queue.")
+    return comment

@@ -1,4 +1,5 @@
-"""Writes of the moderation queue: applications, articles in review, reports.
+"""Writes of the moderation queue: applications, articles in review, reports, and 跟帖 (held and
+reported comments, through tidings.comments.actions, which writes the comment and tells its author).
 
 Every function checks who acts (tidings.moderation.access), writes in one transaction, records
 the decision in the audit log (who, when, why) and schedules follow-up work on commit.
@@ -18,15 +19,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tidings import audit
+from tidings.accounts.access import is_signed_in
 from tidings.accounts.models import User
 from tidings.articles import transitions
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
+from tidings.comments import actions as comments
+from tidings.comments.models import Ban, Comment
 from tidings.creators.models import Creator
+from tidings.lib import ratelimit
 from tidings.lib.markup import plain_text
 from tidings.lib.sitecache import invalidate_site
 from tidings.moderation import access
-from tidings.moderation.models import Application, Report
+from tidings.moderation.models import Application, CommentReport, Report
 from tidings.notifications.actions import notify_decision
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{2,39}$")
@@ -315,3 +320,119 @@ def withdraw_reported_article(article: Article, by: User, reason: str) -> Articl
     ids = _close_reports(article, by, Report.Status.WITHDRAWN, text)
     with _in_review():
         return transitions.withdraw(article, by, text, report_ids=ids)
+
+
+# --------------------------------------------------------------------------------------------
+# 跟帖: reports of comments, and the queue's decisions on held and reported comments
+
+COMMENT_REASON_MAX = 500  # Comment.status_reason, Ban.reason and CommentReport.reason hold this much
+
+
+@contextmanager
+def _on_comments() -> Iterator[None]:
+    """tidings.comments.actions' refusals, said as the queue says them."""
+    try:
+        yield
+    except comments.CommentError as exc:
+        raise ModerationError(exc.message) from exc
+
+
+def _comment_reason(reason: str, what: str, *, required: bool) -> str:
+    text = plain_text(reason or "")
+    if required and not text:
+        raise ModerationError(f"{what}需要填写理由，跟帖作者会看到它。", field="reason")
+    if len(text) > COMMENT_REASON_MAX:
+        raise ModerationError(f"理由最多 {COMMENT_REASON_MAX} 字，现在有 {len(text)} 字。", field="reason")
+    return text
+
+
+def report_comment(comment: Comment, by: User, category: str, reason: str = "") -> CommentReport:
+    """A reader reports (举报) a visible comment that is not their own, in one of the categories,
+    with optional words (required for 其他). Counted by the `report` limit (raises
+    ratelimit.RateLimited past it); a refused report counts nothing."""
+    if not access.can_report_comment(by, comment):
+        if not is_signed_in(by):
+            raise ModerationError("请先登录再举报。")
+        if by.pk == comment.author_id:
+            raise ModerationError("不能举报自己的跟帖。")
+        raise ModerationError("这条跟帖不存在或已删除，不能举报。")
+    if category not in CommentReport.Category.values:
+        raise ModerationError("请选择举报类型。", field="category")
+    text = plain_text(reason or "")
+    if len(text) > COMMENT_REASON_MAX:
+        raise ModerationError(f"补充说明最多 {COMMENT_REASON_MAX} 字，现在有 {len(text)} 字。", field="reason")
+    if category == CommentReport.Category.OTHER and not text:
+        raise ModerationError("选择“其他”时请写明举报理由。", field="reason")
+    duplicate = "你已举报过这条跟帖，编辑会尽快处理。"
+    if CommentReport.objects.open().on(comment).filter(reporter=by).exists():
+        raise ModerationError(duplicate)
+    ratelimit.hit("report", by.pk)
+    try:
+        with transaction.atomic():
+            report = CommentReport.objects.create(comment=comment, reporter=by, category=category, reason=text)
+            audit.record(
+                by, "comment.report", comment, text, report_id=report.pk, category=category,
+                article=comment.article_id,
+            )  # fmt: skip
+    except IntegrityError:  # the same reader, twice at once
+        raise ModerationError(duplicate) from None
+    return report
+
+
+def _close_comment_reports(comment: Comment, by: User, status: str, reason: str) -> list[int]:
+    ids = list(CommentReport.objects.select_for_update().open().on(comment).order_by("pk").values_list("pk", flat=True))
+    CommentReport.objects.filter(pk__in=ids).update(
+        status=status, decided_by=by, decided_at=timezone.now(), decision_reason=reason
+    )
+    return ids
+
+
+@transaction.atomic
+def dismiss_comment_reports(comment: Comment, by: User, reason: str = "") -> list[int]:
+    """驳回举报: the reports do not hold; they are closed and the comment stays as it is."""
+    if not access.can_decide_comment(by, comment):
+        raise _deny()
+    text = _comment_reason(reason, "驳回举报", required=False)
+    ids = _close_comment_reports(comment, by, CommentReport.Status.DISMISSED, text)
+    if not ids:
+        raise ModerationError("这条跟帖没有待处理的举报了，请刷新审核队列。")
+    audit.record(by, "comment.reports_dismiss", comment, text, report_ids=ids, article=comment.article_id)
+    return ids
+
+
+@transaction.atomic
+def remove_comment(comment: Comment, by: User, reason: str) -> list[int]:
+    """删除 from the queue: the comment is removed with a reason its author is told
+    (comments.remove writes that audit entry and the notice), and its open reports close as
+    upheld, in their own audit entry. Returns the closed reports' ids."""
+    if not access.can_decide_comment(by, comment):
+        raise _deny()
+    text = _comment_reason(reason, "删除跟帖", required=True)
+    with _on_comments():
+        comments.remove(by, comment, text)
+    ids = _close_comment_reports(comment, by, CommentReport.Status.UPHELD, text)
+    if ids:
+        audit.record(by, "comment.reports_uphold", comment, text, report_ids=ids, article=comment.article_id)
+    return ids
+
+
+@transaction.atomic
+def approve_comment(comment: Comment, by: User, reason: str = "") -> None:
+    """通过: a held comment appears (comments.approve counts it, logs it and tells its author)."""
+    if not access.can_decide_comment(by, comment):
+        raise _deny()
+    text = _comment_reason(reason, "通过", required=False)
+    if not Comment.objects.filter(pk=comment.pk, status=Comment.Status.PENDING).exists():
+        raise ModerationError("这条跟帖已经处理过了，请刷新审核队列。")
+    with _on_comments():
+        comments.approve(by, comment, text)
+
+
+def ban_commenter(comment: Comment, by: User, days: int, reason: str) -> Ban:
+    """禁言: the comment's author may not comment for `days` days (comments.ban logs it and tells
+    them). The comment itself stays until decided on."""
+    if not access.can_decide_comment(by, comment):
+        raise _deny()
+    text = _comment_reason(reason, "禁言", required=True)
+    with _on_comments():
+        return comments.ban(by, User.objects.get(pk=comment.author_id), days, text)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tidings.moderation.models import Application, Report
+from tidings.moderation.models import Application, CommentReport, Report
 
 
 @admin.register(Application)
@@ -22,6 +22,20 @@ class ApplicationAdmin(admin.ModelAdmin):
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["article", "reporter", "status", "created_at", "decided_by"]
     list_filter = ["status"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(admin.ModelAdmin):
+    """Read-only here: reports are decided in the queue (/review/comments/<id>/), which writes the audit log."""
+
+    list_display = ["comment", "category", "reporter", "status", "created_at", "decided_by"]
+    list_filter = ["status", "category"]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

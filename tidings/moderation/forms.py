@@ -10,7 +10,8 @@ from django.core.validators import URLValidator
 
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
-from tidings.moderation.actions import handle_problem, normalise_handle
+from tidings.moderation.actions import COMMENT_REASON_MAX, handle_problem, normalise_handle
+from tidings.moderation.models import CommentReport
 
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 
@@ -98,4 +99,57 @@ class ReportForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="请说明哪里有问题（例如虚假信息、侵权、违法内容），编辑会核查。",
+    )
+
+
+class CommentReportForm(forms.Form):
+    """举报 a 跟帖: a category (radio buttons in a fieldset) and optional words."""
+
+    category = forms.ChoiceField(
+        label="举报类型",
+        choices=CommentReport.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择举报类型。", "invalid_choice": "请选择举报类型。"},
+    )
+    reason = forms.CharField(
+        label="补充说明",
+        max_length=COMMENT_REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"{COMMENT_REASON_MAX} 字以内；选择“其他”时请写明理由。",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("category") == CommentReport.Category.OTHER and not (data.get("reason") or "").strip():
+            self.add_error("reason", "选择“其他”时请写明举报理由。")
+        return data
+
+
+class CommentDecisionForm(forms.Form):
+    """The queue's decision on a held or reported comment; the reason is required to delete."""
+
+    decision = forms.ChoiceField(choices=[(c, c) for c in ("approve", "remove", "dismiss")])
+    reason = forms.CharField(
+        label="理由", max_length=COMMENT_REASON_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BanForm(forms.Form):
+    """禁言 the comment's author for N days (prefix "ban": it shares a page with the decision form)."""
+
+    days = forms.IntegerField(
+        label="禁言天数",
+        min_value=1,
+        max_value=3650,
+        initial=7,
+        help_text="1 到 3650 天。",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(
+        label="禁言理由",
+        max_length=COMMENT_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="必填；被禁言的读者会在消息中心看到它。",
+        error_messages={"required": "请填写禁言理由。"},
     )

@@ -1,5 +1,6 @@
-"""The editors' queue: 申请入驻 applications and readers' reports (articles in review are
-articles with status PENDING). Decisions go through tidings.moderation.actions and the audit log."""
+"""The editors' queue: 申请入驻 applications and readers' reports of articles and of 跟帖
+(articles in review are articles with status PENDING; held comments are comments with status
+PENDING). Decisions go through tidings.moderation.actions and the audit log."""
 
 from __future__ import annotations
 
@@ -110,3 +111,63 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.article_id}: {self.reason[:30]}"
+
+
+class CommentReportQuerySet(models.QuerySet["CommentReport"]):
+    def open(self) -> CommentReportQuerySet:
+        return self.filter(status=CommentReport.Status.OPEN)
+
+    def on(self, comment: Any) -> CommentReportQuerySet:
+        return self.filter(comment=comment)
+
+
+class CommentReport(models.Model):
+    """A reader's 举报 of a 跟帖, with a category and optional words. The comment stays as it is
+    while reports are open; an editor dismisses them (驳回举报) or deletes the comment, which
+    closes them as upheld (tidings.moderation.actions). A comment deleted elsewhere meanwhile (by
+    its author or the article's creator) leaves the queue with its reports."""
+
+    class Category(models.TextChoices):
+        ILLEGAL = "illegal", "违法违规"
+        VULGAR = "vulgar", "色情低俗"
+        ABUSE = "abuse", "谩骂攻击"
+        SPAM = "spam", "垃圾广告"
+        FALSE = "false", "虚假信息"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        DISMISSED = "dismissed", "已驳回"
+        UPHELD = "upheld", "跟帖已删除"
+
+    comment = models.ForeignKey("comments.Comment", on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports")
+    category = models.CharField("举报类型", max_length=16, choices=Category.choices)
+    reason = models.CharField("补充说明", max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "跟帖举报"
+        verbose_name_plural = "跟帖举报"
+        constraints = [
+            # One open report per reader and comment (actions.report_comment says so plainly).
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], condition=Q(status="open"), name="comment_report_one_open"
+            ),
+        ]
+        indexes = [
+            # The queue's reported comments (views.queue groups the open ones by comment).
+            models.Index(fields=["status", "comment"], name="comment_report_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"跟帖 #{self.comment_id}: {self.get_category_display()}"

@@ -1,7 +1,10 @@
-"""申请入驻 (/join/), the editors' queue (/review/) and readers' reports (/a/<id>/report/)."""
+"""申请入驻 (/join/), the editors' queue (/review/) and readers' reports (/a/<id>/report/ for an
+article, /a/<id>/comments/<cid>/report/ for a 跟帖)."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -11,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Min
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,12 +24,22 @@ from tidings.accounts.access import creator_of, is_signed_in
 from tidings.accounts.models import User
 from tidings.articles.images import image_error_message
 from tidings.articles.models import Article, PendingEdit
+from tidings.comments import threads
+from tidings.comments.actions import banned_until
+from tidings.comments.models import Comment
 from tidings.lib import ratelimit
 from tidings.lib.images import ImageRejected, ProcessedImage, check_size, discard, process_image
 from tidings.lib.numbers import ascii_int
 from tidings.moderation import access, actions
-from tidings.moderation.forms import ApplicationForm, DecisionForm, ReportForm
-from tidings.moderation.models import Application, Report
+from tidings.moderation.forms import (
+    ApplicationForm,
+    BanForm,
+    CommentDecisionForm,
+    CommentReportForm,
+    DecisionForm,
+    ReportForm,
+)
+from tidings.moderation.models import Application, CommentReport, Report
 from tidings.web.context import base_ctx
 
 AVATAR_SALT = "tidings.moderation.avatar"
@@ -196,6 +210,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     report_counts: dict[int, int] = {}
     for article_id in Report.objects.filter(status=Report.Status.OPEN).values_list("article_id", flat=True):
         report_counts[article_id] = report_counts.get(article_id, 0) + 1
+    held, reported_comments = _comment_queue(_me(request))
     ctx = _ctx(
         request,
         applications=list(applications.order_by("created_at", "id")[:QUEUE_SIZE]),
@@ -203,8 +218,58 @@ def queue(request: HttpRequest) -> HttpResponse:
         edits=list(edits.order_by("updated_at", "id")[:QUEUE_SIZE]),
         reported=list(reported.order_by("id")[:QUEUE_SIZE]),
         report_counts=report_counts,
+        held_comments=held,
+        reported_comments=reported_comments,
     )
     return render(request, "moderation/queue.html", ctx)
+
+
+@dataclass
+class ReportedComment:
+    """A comment in the queue with its open reports (oldest first)."""
+
+    entry: threads.Entry
+    reports: list[CommentReport]
+
+    @property
+    def categories(self) -> list[tuple[str, int]]:
+        """(label, count), the most reported category first."""
+        counts = Counter(r.get_category_display() for r in self.reports)
+        return counts.most_common()
+
+    @property
+    def reasons(self) -> list[CommentReport]:
+        return [r for r in self.reports if r.reason]
+
+
+def _comment_queue(me: User) -> tuple[list[threads.Entry], list[ReportedComment]]:
+    """Held comments, oldest first, and visible comments with open reports grouped by comment,
+    longest waiting first; each with its chain of floors. A fixed number of queries (one for all
+    chains), whatever the number of items; an editor's own comments are left to the others."""
+    held = list(
+        Comment.objects.filter(status=Comment.Status.PENDING)
+        .exclude(author=me)
+        .for_display()
+        .select_related("article")
+        .order_by("created_at", "id")[:QUEUE_SIZE]
+    )
+    groups = list(
+        CommentReport.objects.open()
+        .filter(comment__status=Comment.Status.VISIBLE)
+        .exclude(comment__author=me)
+        .values("comment_id")
+        .annotate(n=Count("pk"), since=Min("created_at"))
+        .order_by("since", "comment_id")[:QUEUE_SIZE]
+    )
+    ids = [g["comment_id"] for g in groups]
+    found = {c.pk: c for c in Comment.objects.filter(pk__in=ids).for_display().select_related("article")} if ids else {}
+    reports: dict[int, list[CommentReport]] = defaultdict(list)
+    if ids:
+        for r in CommentReport.objects.open().filter(comment_id__in=ids).select_related("reporter"):
+            reports[r.comment_id].append(r)
+    reported = [found[i] for i in ids if i in found]
+    entries = threads.with_chains(held + reported)
+    return entries[: len(held)], [ReportedComment(e, reports[e.comment.pk]) for e in entries[len(held) :]]
 
 
 def _decide(request: HttpRequest, allowed: set[str]) -> tuple[DecisionForm, str, str]:
@@ -342,4 +407,94 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _ctx(request, article=article, form=form, allowed=allowed, done=done)
     status = 400 if request.method == "POST" and not done else 200
     response = render(request, "moderation/report.html", ctx, status=status)
+    return ratelimit.too_many(response, limited) if limited else response
+
+
+@require_http_methods(["GET", "POST"])
+def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """One held or reported comment: its article and chain, the reports, and the decisions
+    (通过, 删除 with a reason, 驳回举报, 禁言 its author for N days)."""
+    if (redirect := _editor_page(request)) is not None:
+        return redirect
+    comment = access.get_comment_for_review(request.user, pk)
+    me = _me(request)
+    name = threads.author_of(comment).name
+    form, ban_form = CommentDecisionForm(), BanForm(prefix="ban")
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if decision == "ban":
+            ban_form = BanForm(request.POST, prefix="ban")
+            if ban_form.is_valid():
+                days = ban_form.cleaned_data["days"]
+                try:
+                    actions.ban_commenter(comment, me, days, ban_form.cleaned_data["reason"])
+                except actions.ModerationError as exc:
+                    _add_error(ban_form, exc)
+                else:
+                    messages.success(request, f"已禁止 {name} 跟帖 {days} 天。")
+                    return HttpResponseRedirect(reverse("review-comment", args=[pk]))
+        elif decision in {"approve", "remove", "dismiss"}:
+            form = CommentDecisionForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                try:
+                    if decision == "approve":
+                        actions.approve_comment(comment, me, reason)
+                        messages.success(request, f"已通过 {name} 的跟帖，读者现在能看到它。")
+                    elif decision == "remove":
+                        actions.remove_comment(comment, me, reason)
+                        messages.success(request, f"已删除 {name} 的跟帖。")
+                    else:
+                        actions.dismiss_comment_reports(comment, me, reason)
+                        messages.success(request, f"已驳回对 {name} 的跟帖的举报，跟帖保持显示。")
+                    return HttpResponseRedirect(reverse("review"))
+                except actions.ModerationError as exc:
+                    _add_error(form, exc)
+        else:
+            raise BadRequest("Unknown decision.")
+    reports = list(CommentReport.objects.open().on(comment).select_related("reporter"))
+    item = threads.chain_of(comment)
+    ctx = _ctx(
+        request,
+        comment=comment,
+        article=comment.article,
+        item=item,
+        reported=ReportedComment(item, reports) if reports else None,
+        form=form,
+        ban_form=ban_form,
+        banned_until=banned_until(comment.author),
+    )
+    status = 400 if form.errors or ban_form.errors else 200
+    return render(request, "moderation/comment.html", ctx, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def report_comment(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    """举报 a 跟帖: a category and optional words. Anonymous readers sign in and come back here."""
+    comment = access.get_reportable_comment(pk, cid)
+    if not is_signed_in(request.user):
+        return _to_login(request)
+    me = _me(request)
+    allowed = access.can_report_comment(me, comment)
+    if request.method == "POST" and not allowed:
+        raise PermissionDenied("不能举报自己的跟帖。")
+    form = CommentReportForm(request.POST if request.method == "POST" else None)
+    done = False
+    limited = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.report_comment(comment, me, form.cleaned_data["category"], form.cleaned_data["reason"])
+            done = True
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            limited = exc
+        except actions.ModerationError as exc:
+            _add_error(form, exc)
+    already = not done and allowed and CommentReport.objects.open().on(comment).filter(reporter=me).exists()
+    ctx = _ctx(
+        request, article=comment.article, comment=comment, author=threads.author_of(comment), form=form,
+        allowed=allowed, done=done, already=already,
+    )  # fmt: skip
+    status = 400 if request.method == "POST" and not done else 200
+    response = render(request, "moderation/report_comment.html", ctx, status=status)
     return ratelimit.too_many(response, limited) if limited else response
