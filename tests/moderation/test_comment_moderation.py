@@ -399,3 +399,15 @@ def test_the_queue_costs_the_same_queries_for_one_comment_or_many(story: Article
         html = e.get("/review/").content.decode()
     assert len(seven) == len(one), [q["sql"][:80] for q in seven.captured_queries]
     assert html.count('<li class="queue-comment">') == 14 and "敏感话题b5" in html
+
+
+def test_a_reason_longer_than_its_column_is_refused_plainly_never_a_server_error(
+    story: Article, author: Creator, editor: User
+) -> None:
+    """Comment.status_reason and Ban.reason hold 500 characters; PostgreSQL refuses a longer write."""
+    target = said(commenter("louzhu"), story, "一条跟帖")
+    r = signed_in(author.user).post(f"/a/{story.pk}/comments/{target.pk}/delete/", {"reason": "长" * 501})
+    assert r.status_code == 400 and "理由最多 500 字" in r.content.decode()
+    with pytest.raises(comments.CommentError, match="理由最多 500 字"):
+        comments.ban(editor, target.author, 3, "长" * 501)
+    assert Comment.objects.get(pk=target.pk).status == Comment.Status.VISIBLE and not Ban.objects.exists()

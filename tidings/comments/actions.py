@@ -355,12 +355,23 @@ def delete_own(user: User, comment: Comment) -> None:
         _set_status(c, Comment.Status.DELETED, "作者删除")
 
 
+REASON_MAX = 500  # Comment.status_reason and Ban.reason
+
+
+def _reason(reason: str, missing: str) -> str:
+    """A required reason, refused when longer than the column (PostgreSQL would fail the write)."""
+    text = (reason or "").strip()
+    if not text:
+        raise CommentError(missing)
+    if len(text) > REASON_MAX:
+        raise CommentError(f"理由最多 {REASON_MAX} 字，现在有 {len(text)} 字。")
+    return text
+
+
 def remove(by: User, comment: Comment, reason: str) -> None:
     """An editor (anywhere) or the article's creator (on their own article) deletes a comment,
     with a reason that the author reads in their notices."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise CommentError("请填写删除理由。")
+    reason = _reason(reason, "请填写删除理由。")
     with transaction.atomic():
         c = _locked(comment)
         if not can_remove(by, c):
@@ -429,9 +440,7 @@ def ban(by: User, user: User, days: int, reason: str) -> Ban:
     """禁言: an editor stops `user` from commenting for `days` days."""
     if not is_editor(by):
         raise CommentError("只有编辑可以禁言。", 403)
-    reason = (reason or "").strip()
-    if not reason:
-        raise CommentError("请填写禁言理由。")
+    reason = _reason(reason, "请填写禁言理由。")
     if not 1 <= days <= 3650:
         raise CommentError("禁言天数应在 1 到 3650 之间。")
     with transaction.atomic():

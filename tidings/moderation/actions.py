@@ -325,7 +325,7 @@ def withdraw_reported_article(article: Article, by: User, reason: str) -> Articl
 # --------------------------------------------------------------------------------------------
 # 跟帖: reports of comments, and the queue's decisions on held and reported comments
 
-COMMENT_REASON_MAX = 500  # Comment.status_reason, Ban.reason and CommentReport.reason hold this much
+COMMENT_REASON_MAX = comments.REASON_MAX  # Comment.status_reason, Ban.reason and CommentReport.reason hold this much
 
 
 @contextmanager
