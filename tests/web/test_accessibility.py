@@ -66,6 +66,12 @@ PAGES = [
     "review-application",
     "review-article",
     "review-reports",
+    # 跟帖 (issue 11.12): the comments page (anonymous, and a signed-in reader's newest tab), the report
+    # page, and an editor's page of a reported comment (the queue above lists held and reported ones).
+    "comments",
+    "comments-reader",
+    "comment-report",
+    "review-comment",
     # The studio, signed in as the Chinese article's creator (its session cookie is set for /studio/ only: see new_context).
     "studio",
     "studio-new",
@@ -100,6 +106,9 @@ SIGNED_IN = {
     "review-application": "editor",
     "review-article": "editor",
     "review-reports": "editor",
+    "comments-reader": "follower",  # wrote one of the comments, 顶'd the pinned one
+    "comment-report": "applicant",
+    "review-comment": "editor",
     "home-personalised": "follower",  # follows a creator, has read, marked one creator 不感兴趣
     "feed-settings": "follower",
     "saved": "follower",  # has saved the Chinese article
@@ -224,6 +233,15 @@ def site(
             }
             session, studio_paths = studio_pages(zh)
             paths.update(studio_paths)
+            talk = comment_content(zh)  # after studio_pages: the article's creator pins one
+            paths.update(
+                {
+                    "comments": f"/a/{zh.pk}/comments/",
+                    "comments-reader": f"/a/{zh.pk}/comments/?sort=new",
+                    "comment-report": f"/a/{zh.pk}/comments/{talk['chain']}/report/",
+                    "review-comment": f"/review/comments/{talk['reported']}/",
+                }
+            )
             server = LiveServer("localhost")
             with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
                 yield DemoSite(
@@ -332,6 +350,51 @@ def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
         "studio-revision": f"{base}revisions/1/",
         "studio-tokens": "/studio/tokens/",
     }
+
+
+def comment_content(article: Article) -> dict[str, int]:
+    """跟帖 under the Chinese article: a reply chain long enough to fold, a pinned comment with a
+    link, the follower's own comment and 顶; for the queue, a held comment (a held word) and
+    reported ones. Returns the chain's last comment (which the applicant may report) and the
+    comment reported most."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tidings.accounts.models import User
+    from tidings.comments import actions as comments
+    from tidings.comments.models import Word
+    from tidings.moderation import actions as moderation
+
+    old = timezone.now() - dt.timedelta(days=60)
+    names = ["李雷", "韩梅梅", "王小明", "张伟", "刘洋", "陈静", "赵敏", "孙悦"]
+    people = [
+        User.objects.create_user(f"a11y-c{i}", password=f"pw-a11y-c{i}", first_name=name, date_joined=old)
+        for i, name in enumerate(names)
+    ]
+    follower = User.objects.filter(username__startswith="demo_reader_").order_by("username").first()
+    assert follower is not None, "the demo site has no reader"
+    User.objects.filter(pk=follower.pk).update(date_joined=old)
+    follower.refresh_from_db()
+    with override_settings(COMMENT_INTERVAL_SECONDS=0):
+        chain = None
+        for i, person in enumerate(people):
+            body = f"第{i + 1}层：老街改造要听居民的意见，不能一拆了之。"
+            chain = comments.post_comment(person, article, body, parent=chain, address="113.88.1.1").comment
+        assert chain is not None
+        top = comments.post_comment(
+            people[0], article, "写得很实在，支持！详见 https://example.com/laojie", address="1.2.3.4"
+        )
+        comments.post_comment(follower, article, "我家就在这条街上，\n改造以后确实方便多了。", address="240e::1")
+        comments.vote(follower, top.comment, 1)
+        comments.pin(article.creator.user, top.comment)
+        Word.objects.create(word="敏感话题", action=Word.Action.HOLD)
+        comments.post_comment(people[2], article, "想聊聊敏感话题，编辑看看能不能发。")
+        rude = comments.post_comment(people[1], article, "你们都是水军，加微信买便宜货！").comment
+        moderation.report_comment(rude, people[3], "abuse", "骂人，还打广告。")
+        moderation.report_comment(rude, people[4], "spam")
+        moderation.report_comment(chain, people[0], "false", "说法不实。")
+    return {"chain": chain.pk, "reported": rude.pk}
 
 
 def withdrawn_article(*keep: Any) -> Article:
