@@ -411,3 +411,69 @@ def test_a_reason_longer_than_its_column_is_refused_plainly_never_a_server_error
     with pytest.raises(comments.CommentError, match="理由最多 500 字"):
         comments.ban(editor, target.author, 3, "长" * 501)
     assert Comment.objects.get(pk=target.pk).status == Comment.Status.VISIBLE and not Ban.objects.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# By keyboard, in a browser
+
+
+def tab_to(page: Any, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching `selector` has the focus (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_is_reported_by_keyboard_alone_with_the_error_announced(
+    browser: Any, live_server: Any, spec_channels: None
+) -> None:
+    writer = make_writer("jianpan")
+    story = make_article(writer, "键盘也能举报")
+    target = comments.post_comment(commenter("louzhu"), story, "加微信买便宜货").comment
+    reader = commenter("jubaozhe")
+    login = Client()
+    login.force_login(reader)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_cookies([{"name": "sessionid", "value": login.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{live_server.url}/a/{story.pk}/comments/")
+        tab_to(page, f"#c{target.pk} a.report-comment")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith(f"/a/{story.pk}/comments/{target.pk}/report/")
+
+        # Submitted without a category: the summary is announced and takes the focus.
+        tab_to(page, "main form button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.matches('[data-error-summary][role=alert]')")
+        assert "请选择举报类型" in page.inner_text("[data-error-summary]")
+
+        # Choose with the arrow keys inside the group, write, send.
+        tab_to(page, "#id_category_0")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.querySelector('#id_category_2').checked")  # 谩骂攻击
+        tab_to(page, "#id_reason")
+        page.keyboard.type("骂人还打广告")
+        tab_to(page, "main form button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "举报已收到" in page.inner_text("main [role=status]")
+    finally:
+        context.close()
+    report = CommentReport.objects.get()
+    assert (report.comment_id, report.reporter_id, report.category, report.reason) == (
+        target.pk,
+        reader.pk,
+        "abuse",
+        "骂人还打广告",
+    )
+    assert errors == []
