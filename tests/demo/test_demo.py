@@ -8,50 +8,29 @@ import io
 import math
 import random
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q
-from django.test import override_settings
 
+from tests.demo.conftest import NOW, Demo
 from tidings.accounts.models import User
 from tidings.articles.models import Article, Image, Reference
 from tidings.articles.ranking import engagement, hot_score
 from tidings.channels.models import Channel, Pick
+from tidings.comments.models import Comment, Vote
 from tidings.creators.models import Creator, Follow
 from tidings.demo import generator
-from tidings.demo.generator import READER_PREFIX, Summary, generate, home_channels
+from tidings.demo.generator import READER_PREFIX, generate, home_channels
 from tidings.demo.pictures import draw_avatar
 from tidings.demo.text import MAX_BODY_CHARS, MIN_CJK, Picture, cjk_count, is_plural_en, write_article
 from tidings.demo.words import TITLES_EN, TOPICS
 from tidings.lib.images import ProcessedImage
 
-NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 SPEC_SLUGS = [
     row[0] for row in importlib.import_module("tidings.channels.migrations.0002_default_channels").DEFAULT_CHANNELS
 ]
 IMAGE = re.compile(r'!\[([^\]]+)\]\((/media/[^ )]+) "([^"]+)"\)')
-
-
-@dataclass
-class Demo:
-    summary: Summary
-    media: Path
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:  # type: ignore[no-untyped-def]
-    """One small demo site shared by the module (generating it is the slow part), rolled back at
-    the end, as Django's setUpTestData does; each test still runs in its own savepoint."""
-    media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        summary = generate(articles=40, creators=6, seed=7, now=NOW)
-        yield Demo(summary, media)
-        transaction.set_rollback(True)
 
 
 def snapshot() -> list[tuple[object, ...]]:
@@ -65,9 +44,26 @@ def snapshot() -> list[tuple[object, ...]]:
                 *(a.channel.slug, a.creator.handle, a.creator.name, a.creator.motto, a.creator.badge),
                 *(a.creator.followers_count, a.published_at, a.created_at, a.hot_score, tuple(refs)),
                 *(a.views_count, a.shares_count, a.comments_count, a.likes_count),
+                threads(a),
             )
         )
     return rows
+
+
+def threads(article: Article) -> tuple[tuple[object, ...], ...]:
+    """The article's comments in time order, each naming its parent by position, and its votes."""
+    comments = list(Comment.objects.filter(article=article).select_related("author").order_by("created_at", "id"))
+    position = {c.pk: i for i, c in enumerate(comments)}
+    votes: dict[int, list[tuple[str, int]]] = {}
+    for v in Vote.objects.filter(comment__article=article).select_related("user").order_by("user__username"):
+        votes.setdefault(v.comment_id, []).append((v.user.username, v.value))
+    return tuple(
+        (
+            *(c.author.username, c.author.first_name, c.body, c.status, c.ip_region, c.depth, c.created_at),
+            *(position.get(c.parent_id or 0), c.up_count, c.down_count, c.rank, tuple(votes.get(c.pk, []))),
+        )
+        for c in comments
+    )
 
 
 def remove_demo_content() -> None:

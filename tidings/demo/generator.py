@@ -1,5 +1,5 @@
 """Deterministic demo content: channels, creators, readers and follows, images, articles with
-references, featured stories. `tidings demo` and `tidings run` (on an empty site) call `generate`.
+references, 跟帖 (comments, replies and votes: tidings.demo.comments), featured stories. `tidings demo` and `tidings run` (on an empty site) call `generate`.
 
 Determinism: every choice comes from one random.Random(seed), drawn in a fixed order, and every
 time is an offset from `now`; so the same arguments (with a fixed `now`) on an empty database
@@ -8,7 +8,7 @@ run adds to it: creator handles that are taken get a suffix, existing images are
 
 Speed: pictures are drawn and processed once (a pool of 30, shared by all articles, reused by
 later runs), article HTML is rendered with one image resolver built up front, and articles and
-references are written with bulk_create. Everything happens in one transaction: a failure
+references are written with bulk_create, comments and votes too. Everything happens in one transaction: a failure
 leaves no rows, and the files written so far are removed.
 """
 
@@ -40,6 +40,7 @@ from tidings.articles.transitions import bulk_publish, refresh_creator_counts
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import words
+from tidings.demo.comments import commenters_for, nickname, write_threads
 from tidings.demo.pictures import PictureSpec, draw_avatar, draw_picture, pool_specs
 from tidings.demo.text import Picture, chinese_name, english_name, write_article
 from tidings.lib.images import discard, process_image
@@ -80,14 +81,16 @@ class Summary:
     images: int
     picks: int
     channels: int
+    comments: int
+    votes: int
     seconds: float
 
     def __str__(self) -> str:
         return (
             f"Created {self.articles} articles ({self.english} in English, {self.originals} original, "
             f"{self.references} references) by {self.creators} creators in {self.channels} channels; "
-            f"{self.readers} readers with {self.follows} follows; {self.images} images; "
-            f"{self.picks} featured stories; {self.seconds:.1f} s."
+            f"{self.readers} readers with {self.follows} follows; {self.comments} comments with "
+            f"{self.votes} votes; {self.images} images; {self.picks} featured stories; {self.seconds:.1f} s."
         )
 
 
@@ -167,8 +170,10 @@ class _Run:
         channels = spec_channels()
         pool = self.image_pool()
         authors = self.creators(n_creators, channels)
-        readers, follows = self.readers_and_follows([a.creator for a in authors])
+        readers, follows = self.readers_and_follows([a.creator for a in authors], commenters_for(n_articles))
         made, refs = self.articles(n_articles, channels, authors, pool)
+        # Threads draw from a stream of their own, so that changing them leaves the articles alone.
+        written = write_threads(random.Random(self.rng.getrandbits(64)), self.now, made, readers, self.report)
         picks = self.picks(made)
         refresh_creator_counts({a.creator.pk for a in authors})
         self.report(0, len(made), "indexing")
@@ -180,11 +185,13 @@ class _Run:
             originals=sum(a.original for a in made),
             references=refs,
             creators=len(authors),
-            readers=readers,
+            readers=len(readers),
             follows=follows,
             images=len(pool),
             picks=picks,
             channels=len(channels),
+            comments=written.comments,
+            votes=written.votes,
             seconds=0.0,
         )
 
@@ -292,27 +299,31 @@ class _Run:
         ), initials
 
     # ------------------------------------------------------------------ readers
-    def readers_and_follows(self, creators: list[Creator]) -> tuple[int, int]:
-        """A few reader accounts (no usable password) following creators, popular ones more.
+    def readers_and_follows(self, creators: list[Creator], commenters: int) -> tuple[list[User], int]:
+        """Reader accounts (no usable password, a nickname, joined before the demo's first
+        article, so their comments are never held as a new account's): the first few follow
+        creators, popular ones more; all of them comment and vote (tidings.demo.comments).
 
         Creator.followers_count is then set from the Follow rows, so the two always agree.
         """
         rng = self.rng
-        n = min(40, max(6, len(creators)))
+        n_following = min(40, max(6, len(creators)))
+        n = max(n_following, commenters)
         names = [f"{READER_PREFIX}{i:02d}" for i in range(1, n + 1)]
         existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
         new = []
         for name in names:
-            joined = self.now - dt.timedelta(days=rng.randint(1, 400), seconds=rng.randint(0, 86399))
+            joined = self.now - dt.timedelta(days=rng.randint(DAYS + 1, 1500), seconds=rng.randint(0, 86399))
+            nick = nickname(rng)
             if name not in existing:
-                user = User(username=name, role=User.Role.READER, date_joined=joined)
+                user = User(username=name, first_name=nick, role=User.Role.READER, date_joined=joined)
                 user.set_unusable_password()
                 new.append(user)
-        User.objects.bulk_create(new)
+        User.objects.bulk_create(new, batch_size=500)
         readers = list(User.objects.filter(username__in=names).order_by("username"))
         weights = [FOLLOWS[Creator.Badge(c.badge)] for c in creators]
         follows = []
-        for user in readers:
+        for user in readers[:n_following]:
             k = rng.randint(1, min(8, len(creators)))
             for creator in _weighted_sample(rng, creators, weights, k):
                 when = self.now - dt.timedelta(days=rng.randint(0, 60), seconds=rng.randint(0, 86399))
@@ -324,7 +335,7 @@ class _Run:
         for c in creators:
             c.followers_count = counts.get(c.pk, 0)
         Creator.objects.bulk_update(creators, ["followers_count"])
-        return len(readers), len(follows)
+        return readers, len(follows)
 
     # ------------------------------------------------------------------ articles
     def articles(
@@ -368,6 +379,8 @@ class _Run:
                 month=local.month,
                 references=n_refs,
             )
+            # `comments` is how many the article will draw; tidings.demo.comments writes them and
+            # replaces the count with the visible ones.
             views, shares, comments, likes = _engagement(rng, now - published_at, READS[Creator.Badge(creator.badge)])
             original = rng.random() < ORIGINAL_SHARE[Channel.Kind(channel.kind)]
             cover = rng.choice(pool).thumbnail if rng.random() < COVER_SHARE else ""
