@@ -50,6 +50,7 @@ from tidings.demo.text import Filler
 
 MAX_PER_ARTICLE = 500
 MAX_DEPTH = 8  # floors above the deepest reply
+MAX_VOTES = 400  # on one comment (half of all comments get none)
 REPLY_SHARE = 0.4
 DELETED_SHARE = 0.012
 HOME_SHARE = 0.92  # comments posted from the reader's home region
@@ -148,18 +149,37 @@ class _Readers:
         return self.ids[i]
 
 
-def write_threads(
+class Threads:
+    """Planned threads: drawn before the articles are saved (plan_threads), written after (save)."""
+
+    def __init__(self, plans: list[_Plan], votes: int) -> None:
+        self.plans = plans
+        self.votes = votes
+
+    def save(self, report: Report) -> Written:
+        """Write the rows; the articles must have been saved since planning."""
+        _save(self.plans, report, self.votes)
+        return Written(
+            comments=len(self.plans),
+            visible=sum(not p.deleted for p in self.plans),
+            votes=self.votes,
+            deepest=max((p.depth for p in self.plans), default=0),
+        )
+
+
+def plan_threads(
     rng: random.Random,
     now: dt.datetime,
     articles: Sequence[Article],
     readers: Sequence[User],
     report: Report,
     lexicon: Lexicon | None = None,
-) -> Written:
-    """Comments, replies and votes for `articles` (saved, with their made-up `comments_count`)
-    by `readers`; sets each article's comments_count and hot_score (saved too)."""
+) -> Threads:
+    """Comments, replies and votes for `articles` (not saved yet, each with the made-up
+    `comments_count` it will draw) by `readers` (saved). Sets each article's comments_count to
+    its visible comments and its hot_score to match, so the articles are written once."""
     if not articles or not readers:
-        return Written(0, 0, 0, 0)
+        return Threads([], 0)
     lexicon = lexicon or load()
     regions = _Regions()
     people = _Readers(rng, readers, regions)
@@ -168,17 +188,15 @@ def write_threads(
     for i, article in enumerate(articles):
         report(i, len(articles), "comments")
         size = min(MAX_PER_ARTICLE, article.comments_count)
-        plans += _thread(rng, article, size, people, regions, now, lexicon, tower=8 if i == busiest else 0)
+        thread = _thread(rng, article, size, people, regions, now, lexicon, tower=MAX_DEPTH if i == busiest else 0)
+        article.comments_count = sum(not p.deleted for p in thread)
+        article.hot_score = hot_score(
+            article.published_at,
+            engagement(article.views_count, article.shares_count, article.comments_count, article.likes_count),
+        )
+        plans += thread
     report(len(articles), len(articles), "comments")
-    votes = _cast_votes(rng, plans, people, now)
-    _save(plans, report, votes)
-    _count(articles, plans)
-    return Written(
-        comments=len(plans),
-        visible=sum(not p.deleted for p in plans),
-        votes=votes,
-        deepest=max((p.depth for p in plans), default=0),
-    )
+    return Threads(plans, _cast_votes(rng, plans, people, now))
 
 
 # ------------------------------------------------------------------ one article's thread
@@ -233,7 +251,7 @@ def _thread(
                 region=region,
                 created_at=when,
                 deleted=deleted,
-                popularity=(rng.paretovariate(0.9) - 1) * scale * early,
+                popularity=(rng.paretovariate(1.1) - 1) * scale * early,
                 updated_at=updated if deleted else when,
             )
         )
@@ -301,7 +319,7 @@ def _cast_votes(rng: random.Random, plans: list[_Plan], people: _Readers, now: d
     total = 0
     pool = people.ids
     for p in plans:
-        n = min(len(pool) - 1, int(p.popularity))
+        n = min(len(pool) - 1, MAX_VOTES, int(p.popularity))
         if n <= 0:
             continue
         mood = rng.random()
@@ -392,16 +410,3 @@ def _vote_rows(plans: list[_Plan]) -> Iterator[Vote]:
 def _batches(rows: Iterator[Vote], size: int) -> Iterator[list[Vote]]:
     while batch := list(itertools.islice(rows, size)):
         yield batch
-
-
-def _count(articles: Sequence[Article], plans: list[_Plan]) -> None:
-    """The true comment counts replace the made-up ones, and the hot score follows."""
-    visible: dict[int, int] = {}
-    for p in plans:
-        visible[p.article.pk] = visible.get(p.article.pk, 0) + (not p.deleted)
-    for a in articles:
-        a.comments_count = visible.get(a.pk, 0)
-        a.hot_score = hot_score(
-            a.published_at, engagement(a.views_count, a.shares_count, a.comments_count, a.likes_count)
-        )
-    Article.objects.bulk_update(list(articles), ["comments_count", "hot_score"], batch_size=500)

@@ -40,7 +40,7 @@ from tidings.articles.transitions import bulk_publish, refresh_creator_counts
 from tidings.channels.models import Channel, Pick
 from tidings.creators.models import Creator, Follow
 from tidings.demo import words
-from tidings.demo.comments import commenters_for, nickname, write_threads
+from tidings.demo.comments import Written, commenters_for, nickname, plan_threads
 from tidings.demo.pictures import PictureSpec, draw_avatar, draw_picture, pool_specs
 from tidings.demo.text import Picture, chinese_name, english_name, write_article
 from tidings.lib.images import discard, process_image
@@ -171,9 +171,7 @@ class _Run:
         pool = self.image_pool()
         authors = self.creators(n_creators, channels)
         readers, follows = self.readers_and_follows([a.creator for a in authors], commenters_for(n_articles))
-        made, refs = self.articles(n_articles, channels, authors, pool)
-        # Threads draw from a stream of their own, so that changing them leaves the articles alone.
-        written = write_threads(random.Random(self.rng.getrandbits(64)), self.now, made, readers, self.report)
+        made, refs, written = self.articles(n_articles, channels, authors, pool, readers)
         picks = self.picks(made)
         refresh_creator_counts({a.creator.pk for a in authors})
         self.report(0, len(made), "indexing")
@@ -339,8 +337,10 @@ class _Run:
 
     # ------------------------------------------------------------------ articles
     def articles(
-        self, n: int, channels: list[Channel], authors: list[_Author], pool: list[_PoolImage]
-    ) -> tuple[list[Article], int]:
+        self, n: int, channels: list[Channel], authors: list[_Author], pool: list[_PoolImage], readers: list[User]
+    ) -> tuple[list[Article], int, Written]:
+        """The articles with their references and 跟帖 (threads are drawn before the articles are
+        written, so that each article is written once, with its true comment count)."""
         rng, now = self.rng, self.now
         resolver = _resolver(pool)
         writers: dict[str, list[_Author]] = {}
@@ -420,6 +420,8 @@ class _Run:
                 ]
             )
         self.report(n, n, "articles")
+        # Threads draw from a stream of their own, so that changing them leaves the articles alone.
+        threads = plan_threads(random.Random(rng.getrandbits(64)), now, made, readers, self.report)
         bulk_publish(made, batch_size=100)
         refs = []
         for article, references in zip(made, cited, strict=True):
@@ -427,7 +429,7 @@ class _Run:
                 ref.article = article
                 refs.append(ref)
         Reference.objects.bulk_create(refs, batch_size=500)
-        return made, len(refs)
+        return made, len(refs), threads.save(self.report)
 
     # ------------------------------------------------------------------ picks
     def picks(self, made: list[Article]) -> int:
