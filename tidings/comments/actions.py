@@ -65,7 +65,11 @@ def thread_of(article: Article) -> Thread | None:
 
 
 def mode_for(article: Article) -> str:
-    thread = thread_of(article)
+    return mode_of(thread_of(article))
+
+
+def mode_of(thread: Thread | None) -> str:
+    """The mode of an article whose Thread (or None) the caller has already read."""
     return (thread.mode if thread and thread.mode else "") or site_mode()
 
 

@@ -74,10 +74,12 @@ class Comment(models.Model):
     class Meta:
         verbose_name = "跟帖 Comment"
         indexes = [
-            # 最新: newest visible comments of one article (threads.newest_page).
-            models.Index(fields=["article", "status", "-created_at"], name="comment_newest"),
-            # 热门: pinned, then rank (threads.hot_page).
-            models.Index(fields=["article", "status", "-pinned", "-rank"], name="comment_hot"),
+            # 最新 and 热门 (threads.new_order / hot_order, the pages and the section): each index
+            # ends in the order's id tie-break, so a first page reads its rows off the index in
+            # order on both databases (without id, SQLite sorted every match or walked
+            # comment_status instead; bench/comments.py prints the plans).
+            models.Index(fields=["article", "status", "-created_at", "-id"], name="comment_newest"),
+            models.Index(fields=["article", "status", "-pinned", "-rank", "-id"], name="comment_hot"),
             # The per-account limits and the same-text check (actions.post_comment).
             models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
             # The review queue's held comments, oldest first.

@@ -133,12 +133,13 @@ def page(
 
 
 def section(article_id: int, viewer: object = None) -> tuple[list[Entry], list[Entry]]:
-    """Under the article: 热门跟帖 (pinned, then ranked comments only, up to 10) and 最新跟帖 (10)."""
-    hot = list(hot_order(article_id).filter(rank__gte=QUALIFIED)[:SECTION_SIZE])
-    pinned = [c for c in hot if c.pinned]
-    if not pinned:
-        pinned = list(hot_order(article_id).filter(pinned=True)[:1])
-        hot = (pinned + hot)[:SECTION_SIZE]
+    """Under the article: 热门跟帖 (pinned, then ranked comments only, up to 10) and 最新跟帖 (10).
+
+    The first rows of 热门 order are the pinned comment (at most one) and then the ranked ones,
+    best first, so 热门跟帖 is those rows minus any unranked ones: one read along comment_hot
+    (a `rank >= QUALIFIED` condition cannot narrow that index after `pinned`, and SQLite cannot
+    use a bare boolean `pinned` condition on it, so either would walk every comment)."""
+    hot = [c for c in hot_order(article_id)[:SECTION_SIZE] if c.pinned or c.rank >= QUALIFIED]
     newest = list(new_order(article_id)[:SECTION_SIZE])
     entries = with_chains(hot + newest, viewer)
     return entries[: len(hot)], entries[len(hot) :]

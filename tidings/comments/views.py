@@ -27,7 +27,7 @@ from tidings.comments.models import MAX_LENGTH, Comment, Mode
 from tidings.lib.client import client_address
 from tidings.lib.ratelimit import RateLimited, too_many
 from tidings.web.context import base_ctx, care_for
-from tidings.web.pagecache import CARE_COOKIE
+from tidings.web.pagecache import CARE_COOKIE, cacheable
 
 
 def _article(pk: int) -> Article:
@@ -42,19 +42,15 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def _participants(article: Article) -> int:
-    thread = actions.thread_of(article)
-    return thread.participants_count if thread else 0
-
-
 def _common(request: HttpRequest, article: Article) -> dict[str, Any]:
-    mode = actions.mode_for(article)
+    thread = actions.thread_of(article)  # read once: the mode and the participants
+    mode = actions.mode_of(thread)
     user = request.user
     return {
         "article": article,
         "mode": mode,
         "closed": mode == Mode.CLOSED,
-        "participants": _participants(article),
+        "participants": thread.participants_count if thread else 0,
         "max_length": MAX_LENGTH,
         "owner": actions.owns_article(user, article),
         "login_url": f"/accounts/login/?next=/a/{article.pk}/%23comments",
@@ -65,23 +61,39 @@ def _common(request: HttpRequest, article: Article) -> dict[str, Any]:
 def section(request: HttpRequest, pk: int) -> HttpResponse:
     """The fragment under an article: 热门跟帖, 最新跟帖, the box. Anonymous readers get a copy
     cached per article until the next comment or vote (at once with a shared cache; within
-    COMMENT_CACHE_SECONDS per process without one)."""
+    COMMENT_CACHE_SECONDS per process without one): from the page cache, before sessions and
+    the rest run, when it is on (it knows the article's comment generation: `depends_on`), and
+    from this view's own entry otherwise (with a session cookie, or the page cache off)."""
+    gen = _generation(pk)
     article = _article(pk)
     anonymous = not request.user.is_authenticated
     key = ""
     if anonymous:
         key = "comments:section:{}:{}:{}:{}".format(
-            pk, threads.generation(pk), request.COOKIES.get(CARE_COOKIE, ""), translation.get_language()
+            pk, gen or 0, request.COOKIES.get(CARE_COOKIE, ""), translation.get_language()
         )
         html = cache.get(key)
         if html is not None:
-            return _fragment(html, hit=True)
+            return _shared(_fragment(html, hit=True), pk, gen)
     hot, newest = threads.section(pk, request.user)
     ctx = {**_common(request, article), "hot": hot, "newest": newest, "care": care_for(request)}
     html = render_to_string("comments/_section.html", ctx, request=request)
-    if anonymous:
-        cache.set(key, html, settings.COMMENT_CACHE_SECONDS)
-    return _fragment(html, hit=False)
+    if not anonymous:
+        return _fragment(html, hit=False)
+    cache.set(key, html, settings.COMMENT_CACHE_SECONDS)
+    return _shared(_fragment(html, hit=False), pk, gen)
+
+
+def _generation(pk: int) -> object:
+    """The article's comment generation as the cache holds it (None before its first change), read
+    before anything a page shows, so that a change while it renders leaves the copy stale at once."""
+    return cache.get(actions.generation_key(pk))
+
+
+def _shared(response: HttpResponse, pk: int, gen: object) -> HttpResponse:
+    """An anonymous copy the page cache may keep while the article's comment generation is `gen`
+    (for at most COMMENT_CACHE_SECONDS: the staleness bound where caches are per process)."""
+    return cacheable(response, seconds=settings.COMMENT_CACHE_SECONDS, depends_on=(actions.generation_key(pk), gen))
 
 
 def _fragment(html: str, *, hit: bool) -> HttpResponse:
@@ -93,8 +105,10 @@ def _fragment(html: str, *, hit: bool) -> HttpResponse:
 
 @require_GET
 def comments_page(request: HttpRequest, pk: int) -> HttpResponse:
-    article = _article(pk)
-    return _page(request, article)
+    """热门 / 最新, paginated; anonymous readers' copies are page-cached like the section."""
+    gen = _generation(pk)
+    response = _page(request, _article(pk))
+    return response if request.user.is_authenticated else _shared(response, pk, gen)
 
 
 def _page(
@@ -114,13 +128,16 @@ def _page(
 
 @require_GET
 def one(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    """One comment with the chain it answers (notifications and shares link here)."""
+    """One comment with the chain it answers (notifications and shares link here); anonymous
+    readers' copies are page-cached like the section."""
+    gen = _generation(pk)
     article = _article(pk)
     comment = get_object_or_404(Comment.objects.for_display(), pk=cid, article=article)
     if comment.status != Comment.Status.VISIBLE and comment.author_id != request.user.pk:
         raise Http404("No such comment.")
     ctx = base_ctx(request, **_common(request, article), item=threads.chain_of(comment, request.user))
-    return render(request, "comments/one.html", ctx)
+    response = render(request, "comments/one.html", ctx)
+    return response if request.user.is_authenticated else _shared(response, pk, gen)
 
 
 @require_POST

@@ -70,12 +70,13 @@ class Written:
 
 
 @dataclass
-class _Plan:
-    """One comment before it has a row."""
+class Planned:
+    """One comment before it has a row (bench/comments.py plans its own and writes them with
+    Threads.save)."""
 
     article: Article
     author: int
-    parent: _Plan | None
+    parent: Planned | None
     depth: int
     body: str
     region: str
@@ -152,7 +153,7 @@ class _Readers:
 class Threads:
     """Planned threads: drawn before the articles are saved (plan_threads), written after (save)."""
 
-    def __init__(self, plans: list[_Plan], votes: int) -> None:
+    def __init__(self, plans: list[Planned], votes: int) -> None:
         self.plans = plans
         self.votes = votes
 
@@ -184,7 +185,7 @@ def plan_threads(
     regions = _Regions()
     people = _Readers(rng, readers, regions)
     busiest = max(range(len(articles)), key=lambda i: (articles[i].comments_count, -i))
-    plans: list[_Plan] = []
+    plans: list[Planned] = []
     for i, article in enumerate(articles):
         report(i, len(articles), "comments")
         size = min(MAX_PER_ARTICLE, article.comments_count)
@@ -209,24 +210,23 @@ def _thread(
     now: dt.datetime,
     lexicon: Lexicon,
     tower: int = 0,
-) -> list[_Plan]:
+) -> list[Planned]:
     if size <= 0:
         return []
     published = article.published_at or now
     age = max(60.0, (now - published).total_seconds())
     times = sorted(published + dt.timedelta(seconds=_delay(rng, age)) for _ in range(size))
     en = article.lang == "en"
-    local = published.astimezone(dt.UTC)
-    filler = Filler(rng, _topic(article), article.channel.slug, article.lang, local.year, local.month, lexicon)
+    filler = filler_for(rng, article, lexicon)
     # Busy threads get one tower (盖楼): a run of replies each answering the one before.
     if not tower and size >= 20 and rng.random() < min(0.8, size / 150):
         tower = rng.randint(4, MAX_DEPTH)
     tower = min(tower, size - 1)
     tower_at = rng.randint(1, size - tower) if tower else -1
     scale = 0.15 * math.sqrt(size) + 0.1
-    plans: list[_Plan] = []
+    plans: list[Planned] = []
     for n, when in enumerate(times):
-        parent: _Plan | None = None
+        parent: Planned | None = None
         if tower_at <= n < tower_at + tower:
             parent = plans[-1] if n > tower_at else _popular_top(rng, plans)
         elif plans and rng.random() < REPLY_SHARE:
@@ -242,12 +242,12 @@ def _thread(
         # A deleted comment was deleted some time after it was posted, before `now`.
         updated = when + dt.timedelta(seconds=min(rng.expovariate(1 / 3600), (now - when).total_seconds()))
         plans.append(
-            _Plan(
+            Planned(
                 article=article,
                 author=author,
                 parent=parent,
                 depth=depth,
-                body=_body(rng, filler, en, parent, depth, region),
+                body=comment_body(rng, filler, depth, region),
                 region=region,
                 created_at=when,
                 deleted=deleted,
@@ -264,6 +264,12 @@ def _delay(rng: random.Random, age: float) -> float:
     return d if d < age - 30 else rng.uniform(30, max(31.0, age - 30))
 
 
+def filler_for(rng: random.Random, article: Article, lexicon: Lexicon | None = None) -> Filler:
+    """The article text's slot filler for `article` (its topic's keywords, a city), for comment_body."""
+    local = (article.published_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    return Filler(rng, _topic(article), article.channel.slug, article.lang, local.year, local.month, lexicon or load())
+
+
 def _topic(article: Article) -> words.Topic:
     topics = words.TOPICS.get(article.channel.slug, ())
     by_name = {t.name: t for t in topics}
@@ -272,12 +278,12 @@ def _topic(article: Article) -> words.Topic:
     return topics[0] if topics else next(iter(words.TOPICS.values()))[0]
 
 
-def _popular_top(rng: random.Random, plans: list[_Plan]) -> _Plan:
+def _popular_top(rng: random.Random, plans: list[Planned]) -> Planned:
     tops = [p for p in plans if p.depth == 0] or plans
     return rng.choices(tops, weights=[1 + p.popularity for p in tops])[0]
 
 
-def _choose_parent(rng: random.Random, plans: list[_Plan]) -> _Plan | None:
+def _choose_parent(rng: random.Random, plans: list[Planned]) -> Planned | None:
     """Popular comments draw replies, and so do replies (a chain invites the next floor)."""
     open_ = [p for p in plans if p.depth < MAX_DEPTH]
     if not open_:
@@ -286,8 +292,11 @@ def _choose_parent(rng: random.Random, plans: list[_Plan]) -> _Plan | None:
     return rng.choices(open_, weights=weights)[0]
 
 
-def _body(rng: random.Random, f: Filler, en: bool, parent: _Plan | None, depth: int, home: str) -> str:
-    if parent is None:
+def comment_body(rng: random.Random, f: Filler, depth: int, home: str) -> str:
+    """A top-level comment (depth 0) or a reply `depth` floors down, posted from `home`, in the
+    language of the article `f` fills for."""
+    en = f.en
+    if depth == 0:
         if rng.random() < 0.25:
             text = rng.choice(cw.SHORT_EN if en else cw.SHORT)
         else:
@@ -314,7 +323,7 @@ def _body(rng: random.Random, f: Filler, en: bool, parent: _Plan | None, depth: 
 
 
 # ------------------------------------------------------------------ votes
-def _cast_votes(rng: random.Random, plans: list[_Plan], people: _Readers, now: dt.datetime) -> int:
+def _cast_votes(rng: random.Random, plans: list[Planned], people: _Readers, now: dt.datetime) -> int:
     """Who voted 顶 or 踩 on each comment, and when: distinct readers, never the author."""
     total = 0
     pool = people.ids
@@ -340,10 +349,10 @@ def _cast_votes(rng: random.Random, plans: list[_Plan], people: _Readers, now: d
 
 
 # ------------------------------------------------------------------ rows
-def _save(plans: list[_Plan], report: Report, votes: int) -> None:
+def _save(plans: list[Planned], report: Report, votes: int) -> None:
     """Comments depth by depth (a reply's path needs its parent's id), then votes, participants
     and threads, in batches."""
-    by_depth: dict[int, list[_Plan]] = {}
+    by_depth: dict[int, list[Planned]] = {}
     for p in plans:
         by_depth.setdefault(p.depth, []).append(p)
     report(0, len(plans), "comment rows")
@@ -377,7 +386,7 @@ def _save(plans: list[_Plan], report: Report, votes: int) -> None:
     )
 
 
-def _row(p: _Plan) -> Comment:
+def _row(p: Planned) -> Comment:
     up = sum(v > 0 for _, v, _ in p.votes)
     down = len(p.votes) - up
     parent = p.parent.row if p.parent else None
@@ -400,7 +409,7 @@ def _row(p: _Plan) -> Comment:
     )
 
 
-def _vote_rows(plans: list[_Plan]) -> Iterator[Vote]:
+def _vote_rows(plans: list[Planned]) -> Iterator[Vote]:
     for p in plans:
         assert p.row is not None
         for user_id, value, when in p.votes:
