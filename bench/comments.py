@@ -9,8 +9,9 @@ paths, ranks, participants and threads are stored as tidings.comments.actions wo
 Around it: a small demo site (tidings.demo.generator), so the pages carry their usual blocks.
 
 Measured in process, through Django's test client (the whole middleware stack, templates and
-queries, no HTTP): time.process_time() around each request, median (and p95) over --runs runs
-after a warm-up, plus the queries each request makes:
+queries, no HTTP): time.process_time() around each request; --rounds rounds in which every target
+runs --runs times (after a warm-up), reported as the median of the rounds' medians with their range
+and the p95 of all runs, plus the queries each request makes:
 
 - the first page of 热门 and of 最新 (/a/<id>/comments/?sort=hot|new), the section under the
   article (/a/<id>/comments/section/) and one comment with its 50-floor chain
@@ -27,7 +28,7 @@ It also prints the query plans (EXPLAIN) of the 热门 and 最新 first pages an
 热门 query: each must be a range scan of the comment_hot / comment_newest index, not a sort.
 
 Usage (repository root):
-    .venv/bin/python bench/comments.py [--runs 200] [--posts 200]
+    .venv/bin/python bench/comments.py [--rounds 3] [--runs 100] [--posts 200]
 With DATABASE_URL set to PostgreSQL (postgresql://…/<name>) the PostgreSQL leg runs as well, in a
 database <name>_comments_bench that it creates and drops; with REDIS_URL set it uses Redis as
 the cache there (the production pairing; key prefix tidings-comments-bench). The SQLite leg runs
@@ -49,6 +50,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +70,8 @@ def say(msg: str) -> None:
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--runs", type=int, default=200, help="timed requests per page target (after a warm-up)")
+    p.add_argument("--runs", type=int, default=100, help="timed requests per page target and round")
+    p.add_argument("--rounds", type=int, default=3, help="rounds (every target once per round)")
     p.add_argument("--posts", type=int, default=200, help="comments posted per posting target")
     p.add_argument("--articles", type=int, default=100, help="demo articles around the benchmark article")
     p.add_argument("--seed", type=int, default=1)
@@ -90,7 +93,8 @@ def main() -> None:
     results = []
     for leg in legs:
         say(f"--- {leg} leg")
-        cmd = [sys.executable, __file__, "--leg", leg, "--runs", str(args.runs), "--posts", str(args.posts)]
+        cmd = [sys.executable, __file__, "--leg", leg, "--runs", str(args.runs), "--rounds", str(args.rounds)]
+        cmd += ["--posts", str(args.posts)]
         cmd += ["--articles", str(args.articles), "--seed", str(args.seed)] + (["--keep"] if args.keep else [])
         out = subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
         line = next(x for x in out.splitlines() if x.startswith("RESULT "))
@@ -109,14 +113,15 @@ def report(r: dict[str, Any]) -> None:
     print(
         f"\n{r['comments']:,} comments ({r['visible']:,} visible), {r['chains']:,} reply chains (deepest: "
         f"{r['deepest']} floors above the reply), {r['votes']:,} votes by {r['readers']:,} readers; "
-        f"written in {r['build_s']:.1f} s. {r['runs']} runs per page target; load average "
+        f"written in {r['build_s']:.1f} s. {r['rounds']} rounds × {r['runs']} runs per page target; load average "
         f"{r['load'][0]:.1f} → {r['load_end'][0]:.1f}.\n"
     )
-    print("| request | CPU ms median | p95 | queries | target |")
+    print("| request | CPU ms, median of rounds (min–max) | p95 | queries | target |")
     print("|---|---|---|---|---|")
     for row in r["rows"]:
         print(
-            f"| {row['name']} | {row['median']:.2f} | {row['p95']:.2f} | {row['queries']} | {row.get('target', '')} |"
+            f"| {row['name']} | {row['median']:.2f} ({row['min']:.2f}–{row['max']:.2f}) | {row['p95']:.2f} | "
+            f"{row['queries']} | {row.get('target', '')} |"
         )
     print("\n| posting | CPU ms p50 | CPU ms p95 | wall ms p50 | wall ms p95 | queries |")
     print("|---|---|---|---|---|---|")
@@ -158,8 +163,13 @@ def setup(args: argparse.Namespace) -> tuple[str, Callable[[], None]]:
         os.environ["TIDINGS_CACHE_PREFIX"] = "tidings-comments-bench"
 
         def drop() -> None:
+            from django.core.cache import cache
             from django.db import connections
 
+            if os.environ.get("REDIS_URL"):  # the generation counters never expire
+                client = cache._cache.get_client()  # type: ignore[attr-defined]
+                for key in client.scan_iter(match="tidings-comments-bench*"):
+                    client.delete(key)
             connections.close_all()
             with psycopg.connect(admin, autocommit=True) as c:
                 c.execute(f'DROP DATABASE IF EXISTS "{bench}"')
@@ -215,37 +225,69 @@ def measure(args: argparse.Namespace, cache_label: str) -> dict[str, Any]:
     pk = article.pk
     anonymous = Client()
 
-    def timed(name: str, url: str, client: Client = anonymous, before: Callable[[], None] | None = None,
-              expect: str = "", target: str = "") -> dict[str, Any]:  # fmt: skip
-        for _ in range(5):
-            if before:
-                before()
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        if before:
-            before()
-        reset_queries()  # each request resets the log: a capture must start from an empty one
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        queries = len(captured)  # now: the next request empties the connection's log
-        if expect:
-            assert expect in str(response.headers), (name, dict(response.headers))
-        samples = []
-        for _ in range(args.runs):
-            if before:
-                before()
-            t = time.process_time()
-            client.get(url)
-            samples.append((time.process_time() - t) * 1000)
-        row = {"name": name, "median": statistics.median(samples), "p95": pct(samples, 0.95)}
-        row.update(queries=queries, target=target, url=url)
-        say(f"{name}: {row['median']:.2f} ms (p95 {row['p95']:.2f}), {queries} queries")
-        return row
+    @dataclass
+    class Target:
+        name: str
+        url: str
+        client: Client = anonymous
+        before: Callable[[], None] | None = None  # run before each request, outside the timing
+        expect: str = ""  # in the response headers (MISS: rendered, HIT: from the page cache)
+        target: str = ""
+        settings: dict[str, Any] = field(default_factory=dict)
+        rounds: list[float] = field(default_factory=list)  # each round's median
+        samples: list[float] = field(default_factory=list)
+        queries: int = -1
+
+        def get(self) -> Any:
+            if self.before:
+                self.before()
+            return self.client.get(self.url)
+
+        def run(self) -> None:
+            with override_settings(**self.settings):
+                if self.queries < 0:  # the first round: warm up, count the queries, check the path
+                    for _ in range(5):
+                        assert self.get().status_code == 200, self.url
+                    if self.before:
+                        self.before()
+                    reset_queries()  # each request empties the log: a capture starts from an empty one
+                    with CaptureQueriesContext(connection) as captured:
+                        response = self.client.get(self.url)
+                    self.queries = len(captured)
+                    assert self.expect in str(response.headers), (self.name, dict(response.headers))
+                times = []
+                for _ in range(args.runs):
+                    if self.before:
+                        self.before()
+                    t = time.process_time()
+                    self.client.get(self.url)
+                    times.append((time.process_time() - t) * 1000)
+            self.rounds.append(statistics.median(times))
+            self.samples += times
+            say(f"{self.name}: {self.rounds[-1]:.2f} ms (round {len(self.rounds)}), {self.queries} queries")
+
+        def row(self) -> dict[str, Any]:
+            return {
+                "name": self.name, "median": statistics.median(self.rounds), "min": min(self.rounds),
+                "max": max(self.rounds), "p95": pct(self.samples, 0.95), "queries": self.queries,
+                "target": self.target, "url": self.url, "rounds": self.rounds,
+            }  # fmt: skip
+
+    def in_rounds(targets: list[Target]) -> list[dict[str, Any]]:
+        """Every target once per round, so that the machine's noise hits all of them alike."""
+        for _ in range(args.rounds):
+            for t in targets:
+                t.run()
+        return [t.row() for t in targets]
 
     page_url = f"/a/{pk}/"
-    before = [timed("article page, page cache, no comments yet", page_url, expect="HIT", target="< 0.5 ms")]
-    with override_settings(PAGE_CACHE_SECONDS=0):
-        before.append(timed("article page, rendered (page cache off), no comments yet", page_url))
+    off = {"PAGE_CACHE_SECONDS": 0}
+    rows = in_rounds(
+        [
+            Target("article page, page cache, no comments yet", page_url, expect="HIT", target="< 0.5 ms"),
+            Target("article page, rendered (page cache off), no comments yet", page_url, settings=off),
+        ]
+    )
 
     say("writing the thread …")
     started = time.perf_counter()
@@ -261,30 +303,27 @@ def measure(args: argparse.Namespace, cache_label: str) -> dict[str, Any]:
     signed = Client()
     signed.force_login(built["reader"])
     bump = lambda: actions.changed(pk)  # noqa: E731  # as a new comment does: the next request is a miss
-    deep = f"/a/{pk}/comments/{built['deepest']}/"
-    rows = [
-        *before,
-        timed("article page, page cache, 10,000 comments", page_url, expect="HIT", target="< 0.5 ms"),
-    ]
-    with override_settings(PAGE_CACHE_SECONDS=0):
-        rows.append(timed("article page, rendered (page cache off), 10,000 comments", page_url))
     hot, new = f"/a/{pk}/comments/?sort=hot", f"/a/{pk}/comments/?sort=new"
-    section = f"/a/{pk}/comments/section/"
+    section, deep = f"/a/{pk}/comments/section/", f"/a/{pk}/comments/{built['deepest']}/"
     chain = f"{DEEP_FLOORS}-floor chain (/a/<id>/comments/<cid>/)"
-    rows += [
-        timed("热门 page 1, uncached", hot, before=bump, expect="MISS", target="< 10 ms"),
-        timed("热门 page 1, from cache", hot, expect="HIT", target="< 0.5 ms"),
-        timed("热门 page 1, signed in (never cached)", hot, client=signed),
-        timed("最新 page 1, uncached", new, before=bump, expect="MISS", target="< 10 ms"),
-        timed("最新 page 1, from cache", new, expect="HIT", target="< 0.5 ms"),
-        timed("最新 page 1, signed in (never cached)", new, client=signed),
-        timed("section under the article, uncached", section, before=bump, expect="MISS", target="< 10 ms"),
-        timed("section under the article, from cache", section, expect="HIT", target="< 0.5 ms"),
-        timed("section, signed in (never cached)", section, client=signed),
-        timed(f"{chain}, uncached", deep, before=bump, expect="MISS", target="< 10 ms"),
-        timed(f"{chain}, from cache", deep, expect="HIT", target="< 0.5 ms"),
-        timed(f"{chain}, signed in (never cached)", deep, client=signed),
-    ]
+    rows += in_rounds(
+        [
+            Target("article page, page cache, 10,000 comments", page_url, expect="HIT", target="< 0.5 ms"),
+            Target("article page, rendered (page cache off), 10,000 comments", page_url, settings=off),
+            Target("热门 page 1, uncached", hot, before=bump, expect="MISS", target="< 10 ms"),
+            Target("热门 page 1, from cache", hot, expect="HIT", target="< 0.5 ms"),
+            Target("热门 page 1, signed in (never cached)", hot, client=signed),
+            Target("最新 page 1, uncached", new, before=bump, expect="MISS", target="< 10 ms"),
+            Target("最新 page 1, from cache", new, expect="HIT", target="< 0.5 ms"),
+            Target("最新 page 1, signed in (never cached)", new, client=signed),
+            Target("section under the article, uncached", section, before=bump, expect="MISS", target="< 10 ms"),
+            Target("section under the article, from cache", section, expect="HIT", target="< 0.5 ms"),
+            Target("section, signed in (never cached)", section, client=signed),
+            Target(f"{chain}, uncached", deep, before=bump, expect="MISS", target="< 10 ms"),
+            Target(f"{chain}, from cache", deep, expect="HIT", target="< 0.5 ms"),
+            Target(f"{chain}, signed in (never cached)", deep, client=signed),
+        ]
+    )
     plans = query_plans(pk)
 
     posting = post_timings(args, article, built)
@@ -302,6 +341,7 @@ def measure(args: argparse.Namespace, cache_label: str) -> dict[str, Any]:
         "runs": args.runs,
         "rows": rows,
         "posting": posting,
+        "rounds": args.rounds,
         "article_before": rows[0]["median"],
         "article_after": rows[2]["median"],
         "plans": plans,
