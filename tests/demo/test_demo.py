@@ -254,7 +254,11 @@ def test_the_command_prints_progress_and_a_summary(demo: Demo, settings) -> None
     lines = out.getvalue().splitlines()
     assert "images 30/30" in lines and "creators 3/3" in lines
     assert "articles 0/12" in lines and "articles 12/12" in lines
-    assert lines[-1].startswith("Created 12 articles")
+    assert "comments 0/12" in lines and "comments 12/12" in lines
+    assert any(line.startswith("comment rows 0/") for line in lines) and any(
+        line.startswith("votes 0/") for line in lines
+    )
+    assert lines[-1].startswith("Created 12 articles") and " comments with " in lines[-1]
     assert Article.objects.count() == 40 + 12
     # Taken handles get a suffix instead of failing; the image pool is shared.
     assert Creator.objects.count() == 6 + 3 and Image.objects.count() == 30
