@@ -221,6 +221,26 @@ def test_a_page_of_chains_costs_the_same_queries_whatever_their_depth(
     assert deep == shallow
 
 
+def test_the_comment_pages_cost_a_fixed_number_of_queries_and_a_cached_copy_none(story: Article) -> None:
+    deep = chain(story, 12)[-1]
+    pages = {  # article, comments, their floors, the thread, the site's mode (+ the section's 最新)
+        f"/a/{story.pk}/comments/?sort=hot": 5,
+        f"/a/{story.pk}/comments/?sort=new": 5,
+        f"/a/{story.pk}/comments/{deep.pk}/": 5,
+        f"/a/{story.pk}/comments/section/": 6,
+    }
+    reader = Client()
+    reader.get(f"/a/{story.pk}/comments/")  # the site's blocks (channels …) load once per process
+    for url, expected in pages.items():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            actions.changed(story.pk)  # as a comment or vote does
+        with CaptureQueriesContext(connection) as rendered:
+            assert served_from(reader.get(url)) == ""
+        with CaptureQueriesContext(connection) as cached:
+            assert served_from(reader.get(url)) == "page"
+        assert (len(rendered), len(cached)) == (expected, 0), (url, [q["sql"][:80] for q in rendered])
+
+
 def _queries(story: Article) -> int:
     with CaptureQueriesContext(connection) as ctx:
         threads.page(story.pk, "new", 1, fresh(story).comments_count, None)
