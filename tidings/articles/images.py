@@ -49,6 +49,7 @@ def add_image(data: bytes, *, name: str, by: User | None, article: Article | Non
                     "width": processed.width,
                     "height": processed.height,
                     "variants": processed.variants,
+                    "thumbs": processed.thumbs,
                     "article": article,
                 },
             )
