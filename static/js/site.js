@@ -18,28 +18,38 @@
 
   // 微博 / QQ: the link goes on to the service; the share is counted by a POST beacon (a GET
   // counts nothing, so a cross-site page cannot inflate the hot ranking).
-  document.querySelectorAll("a[data-share-beacon]").forEach(function (link) {
+  document.querySelectorAll("a[data-share-beacon]:not([data-copy])").forEach(function (link) {
     link.addEventListener("click", function () { beacon(link.getAttribute("data-share-beacon")); });
   });
 
-  // Copy link: copy the URL, say so, count the share.
-  document.querySelectorAll("button[data-copy]").forEach(function (btn) {
-    btn.addEventListener("click", function () {
-      var input = document.querySelector(btn.getAttribute("data-copy"));
-      if (!input) return;
+  // Copy link: copy the URL, say so, count the share. (Without this script the control is a
+  // link to the page, for the browser's own "copy link".)
+  document.querySelectorAll("[data-copy]").forEach(function (btn) {
+    var copy = function (e) {
+      e.preventDefault();
+      var url = btn.getAttribute("data-copy");
       var label = btn.textContent;
       var done = function () {
         btn.textContent = "已复制";
         setTimeout(function () { btn.textContent = label; }, 2000);
       };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
-      } else {
-        input.select();
-        try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected */ }
-      }
+      var fallback = function () {
+        var box = document.createElement("textarea");
+        box.value = url;
+        box.setAttribute("readonly", "");
+        box.className = "visually-hidden";
+        document.body.appendChild(box);
+        box.select();
+        try { if (document.execCommand("copy")) done(); } catch (err) { /* nothing more to try */ }
+        box.remove();
+        btn.focus();
+      };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, fallback);
+      else fallback();
       beacon(btn.getAttribute("data-share-beacon"));
-    });
+    };
+    btn.addEventListener("click", copy);
+    btn.addEventListener("keydown", function (e) { if (e.key === " ") copy(e); });  // a button's Space
   });
 
   // 态度原创: turn the stacked sections into an accessible tab list.
