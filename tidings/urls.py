@@ -40,6 +40,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accessibility/set/", views.accessibility_set, name="accessibility-set"),
     path("accounts/saved/", engagement_views.saved, name="saved"),
+    path("accounts/following/", views.following, name="following"),
+    path("state/", views.state, name="state"),
     path("accounts/history/", engagement_views.history, name="history"),
     path("accounts/history/clear/", engagement_views.clear_history, name="clear-history"),
     path("accounts/", include("tidings.accounts.urls")),

@@ -85,6 +85,9 @@ PAGES = [
     "history",
     # 消息中心 (issue 11.9), the applicant's: a rejection, a 顶 group, a reply, a read 新粉丝 notice.
     "notifications",
+    # 我的关注 and the home page's 关注 tab (issue 13.7), the same reader's.
+    "following",
+    "home-following",
     # The error pages (issue 13): an unknown address and a withdrawn article.
     "error-404",
     "error-410",
@@ -105,6 +108,8 @@ SIGNED_IN = {
     "saved": "follower",  # has saved the Chinese article
     "history": "follower",  # has read it
     "notifications": "applicant",
+    "following": "follower",  # follows the Chinese article's creator
+    "home-following": "follower",
 }
 MODES = ["normal", "care"]
 
@@ -219,6 +224,8 @@ def site(
                 "saved": "/accounts/saved/",
                 "history": "/accounts/history/",
                 "notifications": "/notifications/",
+                "following": "/accounts/following/",
+                "home-following": "/?tab=following",
                 "error-404": "/no-such-page/",
                 "error-410": f"/a/{withdrawn_article(zh, en, queue['reported']).pk}/",
             }
