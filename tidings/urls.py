@@ -38,6 +38,8 @@ urlpatterns = [
     path("care/", views.care, name="care"),
     path("studio/", include("tidings.studio.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("terms/", views.legal, {"which": "terms"}, name="terms"),
+    path("privacy/", views.legal, {"which": "privacy"}, name="privacy"),
     path("accessibility/set/", views.accessibility_set, name="accessibility-set"),
     path("accounts/saved/", engagement_views.saved, name="saved"),
     path("accounts/following/", views.following, name="following"),

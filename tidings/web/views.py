@@ -266,6 +266,20 @@ def accessibility_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
+LEGAL_PAGES = {"terms": ("用户协议", "agreement_html"), "privacy": ("隐私政策", "privacy_html")}
+
+
+@require_GET
+def legal(request: HttpRequest, which: str) -> HttpResponse:
+    """用户协议 (/terms/) and 隐私政策 (/privacy/), as the operator wrote them in the admin (Markdown,
+    rendered and sanitised when saved); 404 while not written."""
+    heading, field = LEGAL_PAGES[which]
+    html = getattr(site_for(request).notice, field)
+    if not html:
+        raise Http404("Not written yet.")
+    return cacheable(render(request, "web/legal.html", base_ctx(request, heading=heading, html=html)))
+
+
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return cacheable(render(request, "web/accessibility.html", base_ctx(request)))
