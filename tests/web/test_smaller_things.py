@@ -80,11 +80,19 @@ def test_the_account_page_shows_the_real_role_and_no_join_link_for_editors(
 def test_a_reader_still_sees_the_join_link_and_reader_role(client: Client, reader: User) -> None:
     client.force_login(reader)
     html = client.get("/accounts/").content.decode()
-    assert "<dt>身份</dt><dd>读者</dd>" in html and 'href="/join/">申请入驻' in html[html.index("<main") : html.index("</main>")]
+    assert (
+        "<dt>身份</dt><dd>读者</dd>" in html
+        and 'href="/join/">申请入驻' in html[html.index("<main") : html.index("</main>")]
+    )
 
 
 def test_the_sign_up_message_appears_on_the_next_page(client: Client) -> None:
-    data = {"username": "新读者", "email": "n@example.com", "password1": "pw-Reader-2024", "password2": "pw-Reader-2024"}
+    data = {
+        "username": "新读者",
+        "email": "n@example.com",
+        "password1": "pw-Reader-2024",
+        "password2": "pw-Reader-2024",
+    }
     page = client.post("/accounts/signup/?next=/hot/", data, follow=True)
     assert page.redirect_chain[-1][0] == "/hot/"
     assert '<p class="flash flash-success">注册成功，欢迎加入！</p>' in page.content.decode()
@@ -95,7 +103,12 @@ def test_the_sign_up_message_appears_on_the_next_page(client: Client) -> None:
 def test_the_user_name_help_says_what_is_accepted(client: Client) -> None:
     html = client.get("/accounts/signup/").content.decode()
     assert "可以用汉字、英文字母、数字和 @ . + - _ 这几个符号，不能有空格" in html  # … as the help says
-    data = {"username": "有 空格", "email": "k@example.com", "password1": "pw-Reader-2024", "password2": "pw-Reader-2024"}
+    data = {
+        "username": "有 空格",
+        "email": "k@example.com",
+        "password1": "pw-Reader-2024",
+        "password2": "pw-Reader-2024",
+    }
     assert client.post("/accounts/signup/", data).status_code == 400
 
 

@@ -62,7 +62,9 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
         field_classes = {"username": UsernameField}
         labels = {"username": "用户名"}
-        help_texts = {"username": "登录时用的名字，150 个字符以内：可以用汉字、英文字母、数字和 @ . + - _ 这几个符号，不能有空格。"}
+        help_texts = {
+            "username": "登录时用的名字，150 个字符以内：可以用汉字、英文字母、数字和 @ . + - _ 这几个符号，不能有空格。"
+        }
 
     def __init__(self, *args: Any, consent: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
