@@ -1,17 +1,21 @@
 #!/usr/bin/env python
-"""Screenshots of an article page, normal and care mode (关怀版), phone and desktop width.
+"""Screenshots of the reader's and the creator's pages at phone and desktop width, normal and care
+mode (关怀版) where it matters: home, article, channel, search, creator, an error page (404) and
+the studio.
 
 Builds a fresh temporary demo site (120 articles, 12 creators, seed 1) and serves it with
-gunicorn, or uses a running server given with --base-url, then photographs one article in
-Debian's chromium through Playwright (never `playwright install`: the browser is /usr/bin/chromium).
+gunicorn, or uses a running server given with --base-url (the studio then needs --session, a
+signed-in creator's session cookie), then photographs the pages in Debian's chromium through
+Playwright (never `playwright install`: the browser is /usr/bin/chromium).
 Usage (from the repository root):
 
-    .venv/bin/python bench/screenshots.py [--base-url http://127.0.0.1:8000] [--article ID] [--keep]
+    .venv/bin/python bench/screenshots.py [--base-url http://127.0.0.1:8000 --article ID --session KEY] [--keep]
 
-Writes docs/screenshots/article-{normal,care}-{phone,desktop}.png: full page, cropped to at most
-2,400 CSS px tall; phone 390×844 at device scale factor 2, desktop 1280×900 at 1. Care mode is
-the cookie tidings_care=1. PNGs are re-encoded by Pillow (optimize=True), and quantised to a
-palette when that is still above ~600 KB.
+Writes docs/screenshots/<page>-<normal|care>-<phone|desktop>.png: the top of the page, at most
+two phone screens (1,688 CSS px) or 1,800 CSS px on a desktop; phone 390×844 at device scale
+factor 2, desktop 1366×900 at 1. Care mode is the cookie tidings_care=1; it is photographed for
+home, article and studio. PNGs are re-encoded by Pillow (optimize=True), and quantised to a
+palette when that is still above ~450 KB.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -31,6 +36,7 @@ from _site import (
     CHROMIUM,
     MEDIAN_CHINESE_ARTICLE,
     ROOT,
+    DemoSite,
     apt_install,
     build_demo_site,
     can_apt,
@@ -45,14 +51,17 @@ from PIL import Image
 from playwright.sync_api import FloatRect, Page, sync_playwright
 
 OUT_DIR = ROOT / "docs" / "screenshots"
-MAX_CSS_HEIGHT = 2400
-MAX_BYTES = 600 * 1024
-# name: (viewport width, viewport height, device scale factor, mobile)
-VIEWPORTS: dict[str, tuple[int, int, int, bool]] = {
-    "phone": (390, 844, 2, True),
-    "desktop": (1280, 900, 1, False),
+MAX_CSS_HEIGHT = 1800
+MAX_BYTES = 450 * 1024
+# name: (viewport width, viewport height, device scale factor, mobile, CSS px photographed at most)
+VIEWPORTS: dict[str, tuple[int, int, int, bool, int]] = {
+    "phone": (390, 844, 2, True, 2 * 844),
+    "desktop": (1366, 900, 1, False, MAX_CSS_HEIGHT),
 }
 MODES = ("normal", "care")
+# The pages photographed, and those also photographed in care mode.
+PAGES = ("home", "article", "channel", "search", "creator", "error", "studio")
+CARE_PAGES = ("home", "article", "studio")
 CARE_BODY = re.compile(r"\bcare\b")
 
 
@@ -113,56 +122,111 @@ def compress(png: bytes) -> tuple[bytes, str]:
     return buf.getvalue(), f"{colors}-colour palette, optimize"
 
 
-def shoot(base: str, article_id: int) -> list[Path]:
-    url = f"{base}/a/{article_id}/"
+def page_paths(base: str, article_id: int) -> dict[str, str]:
+    """The path of each page in PAGES, found from the article's own page."""
+    with urllib.request.urlopen(f"{base}/a/{article_id}/", timeout=30) as r:
+        html = r.read().decode("utf-8", "replace")
+    channel = re.search(r'class="meta-channel" href="(/c/[^"]+/)"', html)
+    creator = re.search(r'class="meta-creator" href="(/u/[^"]+/)"', html)
+    title = re.search(r'<h1 id="article-title">([^<]+)</h1>', html)
+    if not (channel and creator and title):
+        sys.exit(f"error: /a/{article_id}/ does not look like an article page")
+    query = urllib.parse.quote(title.group(1).strip()[:2])
+    return {
+        "home": "/",
+        "article": f"/a/{article_id}/",
+        "channel": channel.group(1),
+        "search": f"/search?q={query}",
+        "creator": creator.group(1),
+        "error": "/no-such-page/",
+        "studio": f"/studio/a/{article_id}/",
+    }
+
+
+def shoot(base: str, article_id: int, session: str = "") -> list[Path]:
+    paths = page_paths(base, article_id)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
         try:
-            for mode in MODES:
-                for name, (width, height, scale, mobile) in VIEWPORTS.items():
-                    context = browser.new_context(
-                        viewport={"width": width, "height": height},
-                        device_scale_factor=scale,
-                        is_mobile=mobile,
-                        has_touch=mobile,
-                        locale="zh-CN",
-                        timezone_id="Asia/Shanghai",
-                    )
-                    if mode == "care":
-                        context.add_cookies([{"name": "tidings_care", "value": "1", "url": base}])
-                    page = context.new_page()
-                    response = page.goto(url, wait_until="networkidle")
-                    if response is None or response.status != 200:
-                        raise RuntimeError(f"{url}: HTTP {response.status if response else 'no response'}")
-                    body_class = page.evaluate("document.body.className")
-                    if bool(CARE_BODY.search(body_class)) != (mode == "care"):
-                        print(f"warning: {mode} {name}: <body class={body_class!r}>", file=sys.stderr)
-                    settle(page)
-                    full = page.evaluate("document.documentElement.scrollHeight")
-                    clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": min(int(full), MAX_CSS_HEIGHT)}
-                    png = page.screenshot(full_page=True, clip=clip, animations="disabled")
-                    data, how = compress(png)
-                    path = OUT_DIR / f"article-{mode}-{name}.png"
-                    path.write_bytes(data)
-                    size = Image.open(io.BytesIO(data)).size
-                    print(
-                        f"{path.relative_to(ROOT)}  {size[0]}×{size[1]} px, {len(data) / 1024:.0f} KB ({how}); "
-                        f"page {full} CSS px tall",
-                        file=sys.stderr,
-                    )
-                    written.append(path)
-                    context.close()
+            for page_name in PAGES:
+                if page_name == "studio" and not session:
+                    print("warning: no --session: the studio is not photographed", file=sys.stderr)
+                    continue
+                for mode in MODES if page_name in CARE_PAGES else ("normal",):
+                    for name, (width, height, scale, mobile, tallest) in VIEWPORTS.items():
+                        context = browser.new_context(
+                            viewport={"width": width, "height": height},
+                            device_scale_factor=scale,
+                            is_mobile=mobile,
+                            has_touch=mobile,
+                            locale="zh-CN",
+                            timezone_id="Asia/Shanghai",
+                        )
+                        if mode == "care":
+                            context.add_cookies([{"name": "tidings_care", "value": "1", "url": base}])
+                        if page_name == "studio":
+                            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+                        page = context.new_page()
+                        url = base + paths[page_name]
+                        response = page.goto(url, wait_until="networkidle")
+                        expected = 404 if page_name == "error" else 200
+                        if response is None or response.status != expected:
+                            raise RuntimeError(f"{url}: HTTP {response.status if response else 'no response'}")
+                        body_class = page.evaluate("document.body.className")
+                        if bool(CARE_BODY.search(body_class)) != (mode == "care"):
+                            print(f"warning: {page_name} {mode} {name}: <body class={body_class!r}>", file=sys.stderr)
+                        settle(page)
+                        full = page.evaluate("document.documentElement.scrollHeight")
+                        clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": min(int(full), tallest)}
+                        png = page.screenshot(full_page=True, clip=clip, animations="disabled")
+                        data, how = compress(png)
+                        path = OUT_DIR / f"{page_name}-{mode}-{name}.png"
+                        path.write_bytes(data)
+                        size = Image.open(io.BytesIO(data)).size
+                        print(
+                            f"{path.relative_to(ROOT)}  {size[0]}×{size[1]} px, {len(data) / 1024:.0f} KB ({how}); "
+                            f"page {full} CSS px tall",
+                            file=sys.stderr,
+                        )
+                        written.append(path)
+                        context.close()
         finally:
             browser.close()
     return written
+
+
+def studio_session(site: DemoSite) -> str:
+    """A signed-in session for the chosen article's creator (made its user if it has none)."""
+    probe = subprocess.run(
+        [sys.executable, "-m", "tidings.cli", "shell", "-c",
+         "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
+         "from django.contrib.sessions.backends.db import SessionStore\n"
+         "from tidings.accounts.models import User\n"
+         "from tidings.articles.models import Article\n"
+         f"c = Article.objects.get(pk={site.article_id}).creator\n"
+         "if c.user is None:\n"
+         "    c.user = User.objects.create_user('shot-' + c.handle, password=None, role=User.Role.CREATOR)\n"
+         "    c.save(update_fields=['user'])\n"
+         "s = SessionStore()\n"
+         "s[SESSION_KEY] = str(c.user.pk)\n"
+         "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+         "s[HASH_SESSION_KEY] = c.user.get_session_auth_hash()\n"
+         "s.create()\n"
+         "print(s.session_key)"],
+        env=site.env, check=True, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    return probe.stdout.strip().splitlines()[-1]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base-url", help="use this running server instead of building a temporary site")
     ap.add_argument("--article", type=int, help="article id (default: a median Chinese article with references)")
+    ap.add_argument(
+        "--session", default="", help="with --base-url: a signed-in creator's session cookie, for the studio"
+    )
     ap.add_argument("--port", type=int, default=8000, help="port of the temporary server when free (default 8000)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     args = ap.parse_args()
@@ -171,7 +235,7 @@ def main() -> None:
     check_cjk_fonts()
     if args.base_url:
         base = args.base_url.rstrip("/")
-        paths = shoot(base, args.article or article_from_home(base))
+        paths = shoot(base, args.article or article_from_home(base), args.session)
     else:
         work = Path(tempfile.mkdtemp(prefix="tidings-shots-"))
         server: subprocess.Popen[bytes] | None = None
@@ -183,7 +247,7 @@ def main() -> None:
             server = start_gunicorn(site, port, workers=2, log=work / "gunicorn.log")
             base = f"http://127.0.0.1:{port}"
             wait_http(f"{base}/healthz")
-            paths = shoot(base, args.article or site.article_id)
+            paths = shoot(base, args.article or site.article_id, studio_session(site))
         finally:
             stop_servers(server)
             cleanup(work, args.keep)

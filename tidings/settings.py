@@ -242,6 +242,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: gzip for HTML, JSON, feeds (and page-cache hits), with Django's BREACH mitigation
+    # (tidings/web/compress.py says why that is safe with CSRF tokens in the page).
+    "tidings.web.compress.TextGZipMiddleware",
     # HEAD is answered wherever GET is (the view runs as GET, the body is dropped).
     "tidings.web.methods.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -163,8 +163,9 @@
   if (tts) {
     var lang = tts.getAttribute("data-lang") || "zh-CN";
     var ttsStatus = document.getElementById("tts-status");
+    // One control: 朗读全文, which becomes 暂停 while reading and 继续 when paused; 停止 beside it
+    // while there is something to stop.
     var play = tts.querySelector('[data-tts="play"]');
-    var pause = tts.querySelector('[data-tts="pause"]');
     var stop = tts.querySelector('[data-tts="stop"]');
     var sentences = null, index = 0, state = "idle";
     tts.hidden = false;
@@ -210,10 +211,9 @@
     };
     var setState = function (next) {
       state = next;
-      play.textContent = next === "paused" ? "继续" : "朗读全文";
-      play.disabled = next === "playing";
-      pause.disabled = next !== "playing";
-      stop.disabled = next === "idle";
+      play.textContent = { idle: "朗读全文", playing: "暂停", paused: "继续" }[next];
+      play.setAttribute("aria-pressed", next === "playing" ? "true" : "false");
+      stop.hidden = next === "idle";
     };
     var speakFrom = function (i) {
       index = i;
@@ -226,6 +226,7 @@
     };
     play.addEventListener("click", function () {
       if (!synth || !voiceFor(lang)) { tell(NO_VOICE); return; }
+      if (state === "playing") { synth.pause(); setState("paused"); tell("已暂停"); return; }
       if (state === "paused") { setState("playing"); synth.resume(); tell("继续朗读"); return; }
       split();
       synth.cancel();
@@ -233,13 +234,8 @@
       tell("正在朗读");
       speakFrom(0);
     });
-    pause.addEventListener("click", function () { if (state === "playing") { synth.pause(); setState("paused"); tell("已暂停"); } });
-    stop.addEventListener("click", function () { setState("idle"); synth.cancel(); mark(-1); tell("已停止"); });
-    // Voices load asynchronously in Chromium: say at once when there are none.
-    if (!synth) tell(NO_VOICE);
-    else if (synth.onvoiceschanged !== undefined) {
-      setTimeout(function () { if (!voiceFor(lang)) tell(NO_VOICE); }, 1500);
-    }
+    stop.addEventListener("click", function () { setState("idle"); synth.cancel(); mark(-1); tell("已停止"); play.focus(); });
+    // Without a voice the control says so when pressed (not on its own, which would move the page).
   }
 
   apply(prefs);

@@ -18,28 +18,38 @@
 
   // 微博 / QQ: the link goes on to the service; the share is counted by a POST beacon (a GET
   // counts nothing, so a cross-site page cannot inflate the hot ranking).
-  document.querySelectorAll("a[data-share-beacon]").forEach(function (link) {
+  document.querySelectorAll("a[data-share-beacon]:not([data-copy])").forEach(function (link) {
     link.addEventListener("click", function () { beacon(link.getAttribute("data-share-beacon")); });
   });
 
-  // Copy link: copy the URL, say so, count the share.
-  document.querySelectorAll("button[data-copy]").forEach(function (btn) {
-    btn.addEventListener("click", function () {
-      var input = document.querySelector(btn.getAttribute("data-copy"));
-      if (!input) return;
+  // Copy link: copy the URL, say so, count the share. (Without this script the control is a
+  // link to the page, for the browser's own "copy link".)
+  document.querySelectorAll("[data-copy]").forEach(function (btn) {
+    var copy = function (e) {
+      e.preventDefault();
+      var url = btn.getAttribute("data-copy");
       var label = btn.textContent;
       var done = function () {
         btn.textContent = "已复制";
         setTimeout(function () { btn.textContent = label; }, 2000);
       };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
-      } else {
-        input.select();
-        try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected */ }
-      }
+      var fallback = function () {
+        var box = document.createElement("textarea");
+        box.value = url;
+        box.setAttribute("readonly", "");
+        box.className = "visually-hidden";
+        document.body.appendChild(box);
+        box.select();
+        try { if (document.execCommand("copy")) done(); } catch (err) { /* nothing more to try */ }
+        box.remove();
+        btn.focus();
+      };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, fallback);
+      else fallback();
       beacon(btn.getAttribute("data-share-beacon"));
-    });
+    };
+    btn.addEventListener("click", copy);
+    btn.addEventListener("keydown", function (e) { if (e.key === " ") copy(e); });  // a button's Space
   });
 
   // 态度原创: turn the stacked sections into an accessible tab list.
@@ -106,10 +116,13 @@
   });
 
   // 点赞 without leaving the page; the form still works without this script.
+  function showLike(form, liked, likes) {
+    form.querySelector("button").setAttribute("aria-pressed", liked ? "true" : "false");
+    form.querySelector("[data-like-label]").textContent = liked ? "已赞" : "点赞";
+    form.querySelector("input[name=action]").value = liked ? "unlike" : "like";
+    if (typeof likes === "number") form.querySelector("[data-like-count]").textContent = String(likes);
+  }
   document.querySelectorAll("form[data-like]").forEach(function (form) {
-    var button = form.querySelector("button");
-    var action = form.querySelector("input[name=action]");
-    var count = form.querySelector("[data-like-count]");
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       fetch(form.getAttribute("action"), {
@@ -117,12 +130,90 @@
         headers: { "Accept": "application/json" }, body: new FormData(form)
       }).then(function (r) { return r.json(); }).then(function (data) {
         if (typeof data.likes !== "number") return;
-        count.textContent = String(data.likes);
-        button.setAttribute("aria-pressed", data.liked ? "true" : "false");
-        action.value = data.liked ? "unlike" : "like";
+        showLike(form, data.liked, data.likes);
       }).catch(function () { form.submit(); });
     });
   });
+
+  // 关注 / 已关注 without leaving the page. A signed-in reader's own page has a form; a page from a
+  // cache has a link to the follow page, which becomes the same button once /state/ says who the
+  // reader is (and gives the CSRF token the cached page could not carry).
+  var csrfToken = "";
+  function followLabel(el, following) {
+    var name = el.getAttribute("data-name") || "";
+    var button = el.matches("form") ? el.querySelector("button") : el;
+    button.setAttribute("aria-pressed", following ? "true" : "false");
+    button.textContent = "";
+    if (following) {
+      var on = document.createElement("span"); on.className = "follow-on"; on.textContent = "已关注";
+      var undo = document.createElement("span"); undo.className = "follow-undo"; undo.textContent = "取消关注";
+      button.appendChild(on); button.appendChild(undo);
+    } else {
+      button.appendChild(document.createTextNode("关注"));
+    }
+    var hidden = document.createElement("span"); hidden.className = "visually-hidden"; hidden.textContent = " " + name;
+    button.appendChild(hidden);
+    var action = el.matches("form") && el.querySelector("input[name=action]");
+    if (action) action.value = following ? "unfollow" : "follow";
+  }
+  function toggleFollow(el) {
+    var handle = el.getAttribute("data-follow");
+    var button = el.matches("form") ? el.querySelector("button") : el;
+    var following = button.getAttribute("aria-pressed") === "true";
+    var data = new FormData();
+    data.append("action", following ? "unfollow" : "follow");
+    var token = csrfToken || ((el.querySelector && el.querySelector("input[name=csrfmiddlewaretoken]")) || {}).value || "";
+    return fetch("/u/" + encodeURIComponent(handle) + "/follow/", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": token }, body: data
+    }).then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); }).then(function (json) {
+      document.querySelectorAll("[data-follow]").forEach(function (other) {
+        if (other.getAttribute("data-follow") === handle) followLabel(other, json.following);
+      });
+      document.querySelectorAll("[data-followers]").forEach(function (dd) {
+        if (dd.getAttribute("data-followers") === handle) dd.textContent = String(json.followers);
+      });
+    });
+  }
+  document.querySelectorAll("form[data-follow]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      toggleFollow(form).catch(function () { form.submit(); });
+    });
+  });
+  document.querySelectorAll("a[data-follow]").forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      if (!link.hasAttribute("data-signed-in")) return;  // signed out: the follow page asks to sign in
+      e.preventDefault();
+      toggleFollow(link).catch(function () { window.location.href = link.href; });
+    });
+    link.addEventListener("keydown", function (e) { if (e.key === " ") { e.preventDefault(); link.click(); } });
+  });
+
+  // The reader's own state on a page that may come from a cache (or the back/forward cache).
+  var likeForm = document.querySelector("form[data-like][data-article]");
+  var followEls = Array.prototype.slice.call(document.querySelectorAll("[data-follow]"));
+  function refreshState() {
+    var query = [];
+    if (likeForm) query.push("a=" + encodeURIComponent(likeForm.getAttribute("data-article")));
+    followEls.forEach(function (el) { query.push("u=" + encodeURIComponent(el.getAttribute("data-follow"))); });
+    fetch("/state/?" + query.join("&"), { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (state) {
+        if (likeForm && typeof state.liked === "boolean") showLike(likeForm, state.liked, state.likes);
+        if (state.csrf) csrfToken = state.csrf;
+        followEls.forEach(function (el) {
+          if (state.signed_in && el.matches("a")) el.setAttribute("data-signed-in", "");
+          var following = state.following && state.following[el.getAttribute("data-follow")];
+          if (typeof following === "boolean") followLabel(el, following);
+        });
+      })
+      .catch(function () { /* the page keeps what it was rendered with */ });
+  }
+  if (likeForm || followEls.length) {
+    refreshState();
+    window.addEventListener("pageshow", function (e) { if (e.persisted) refreshState(); });
+  }
 
   // 收藏 / 已收藏 without leaving the page (signed-in readers only; the form works without this).
   document.querySelectorAll("form[data-save]").forEach(function (form) {

@@ -149,7 +149,7 @@ class SiteScan(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
         own = (
-            (tag == "script" and a.get("src", "").startswith("/static/js/") and len(a) <= 2)
+            (tag == "script" and a.get("src", "").startswith(("/static/js/", "/static/vendor/")) and len(a) <= 2)
             or (tag == "link" and a.get("rel") in {"stylesheet", "icon", "canonical", "alternate", "prev", "next"}
                 and a.get("href", "").startswith(("/", "http://testserver/")))
             or (tag == "meta" and "http-equiv" not in a)

@@ -190,7 +190,7 @@ def test_a_long_screenshot_within_the_limits_is_accepted(studio: Client, setting
     assert r.status_code == 200, r.content
     image = Image.objects.get()
     assert (image.width, image.height) == (800, MAX_SIDE)
-    assert len(media_files(settings)) == 4  # 480 and 800 wide, JPEG and WebP each
+    assert len(media_files(settings)) == 6  # 480 and 800 wide, JPEG and WebP each; two list thumbnails
 
 
 REFUSALS = [
@@ -305,6 +305,8 @@ def age(image: Image, settings: Any, days: float = 2) -> None:
     for v in image.variants:
         for key in ("jpg", "webp"):
             os.utime(Path(settings.MEDIA_ROOT) / str(v[key]), (then.timestamp(), then.timestamp()))
+    for t in image.thumbs:
+        os.utime(Path(settings.MEDIA_ROOT) / str(t["webp"]), (then.timestamp(), then.timestamp()))
 
 
 def colour(i: int) -> bytes:
@@ -352,6 +354,7 @@ def test_unused_uploads_are_collected_after_the_grace_period_and_used_ones_kept(
     }
     gone = before - set(media_files(settings))
     unused_files = {media / str(v[k]) for v in unused_old.variants for k in ("jpg", "webp")}
+    unused_files |= {media / str(t["webp"]) for t in unused_old.thumbs}  # its list thumbnails go with it
     assert gone == unused_files | {stray}  # the avatar's unused variants share its name: kept
     assert (done.images, done.files) == (1, len(gone))
     assert (media / avatar_path).is_file() and (media / str(applicant.variants[0]["jpg"])).is_file()
@@ -380,7 +383,7 @@ def test_the_worker_collects_once_an_hour_and_logs_the_count(
     with caplog.at_level(logging.INFO, logger="tidings.web.media_gc"):
         housekeeping()
     assert not Image.objects.exists()
-    assert "deleted 1 unused images and 4 files" in caplog.text  # 480 and 601 wide, JPEG and WebP
+    assert "deleted 1 unused images and 6 files" in caplog.text  # 480 and 601 wide, JPEG and WebP
     age(images.add_image(colour(2), name="b.jpg", by=author.user), settings)
     housekeeping()  # within the hour: nothing runs
     assert Image.objects.count() == 1
@@ -394,7 +397,7 @@ def test_the_grace_period_is_a_setting_and_the_command_reports(author: Creator, 
     settings.MEDIA_GRACE_HOURS = 0
     out = io.StringIO()
     call_command("media", gc=True, stdout=out)
-    assert out.getvalue().startswith("deleted 1 unused images and 4 files") and not Image.objects.exists()
+    assert out.getvalue().startswith("deleted 1 unused images and 6 files") and not Image.objects.exists()
 
 
 def test_a_draft_saved_with_an_uploaded_image_keeps_it(author: Creator, studio: Client, settings: Any) -> None:

@@ -389,7 +389,7 @@ def test_it_strips_exif_from_every_image_variant(posts: Path) -> None:
 
     assert error is None, err
     files = media_files()
-    assert len(files) == 12  # (480, 960, 1600) + (480, 960, 1200), JPEG and WebP each
+    assert len(files) == 16  # (480, 960, 1600) + (480, 960, 1200), JPEG and WebP each; 2 + 2 list thumbnails
     for file in files:
         with PILImage.open(file) as img:
             assert not img.getexif(), file
@@ -641,7 +641,7 @@ def test_good_files_import_while_broken_ones_fail(posts: Path) -> None:
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     assert {line.split(": ")[1] for line in errors} == {str(posts / "broken" / name) for name, _ in BROKEN}
     assert not Creator.objects.filter(handle__in=["newcomer", "stargazer"]).exists()
-    assert len(media_files()) == 12  # only zh-tech.md's images
+    assert len(media_files()) == 16  # only zh-tech.md's images (variants and list thumbnails)
 
 
 def test_a_failure_while_writing_rolls_back_and_removes_the_images(

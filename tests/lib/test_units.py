@@ -269,4 +269,4 @@ def test_search_and_discovery_follow_every_article_write() -> None:
     """tidings.articles.derived cannot import the layers above it; they register themselves."""
     from tidings.articles import derived
 
-    assert set(derived.stores()) == {"search", "discovery"}
+    assert set(derived.stores()) == {"thumbs", "search", "discovery"}

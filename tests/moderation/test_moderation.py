@@ -290,7 +290,7 @@ def test_hostile_input_in_names_mottos_bios_and_samples_never_becomes_executable
             assert injected(applicant_client.get("/join/").content.decode(), own_forms=0) == [], payload
             creator = actions.approve_application(app, admin_user)
             page = client.get(creator.get_absolute_url()).content.decode()
-            assert injected(page, own_forms=0) == [], payload
+            assert injected(page, own_forms=1) == [], payload  # the signed-in editor's 关注 form
 
 
 # --------------------------------------------------------------------------------------------

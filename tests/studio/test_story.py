@@ -118,6 +118,9 @@ def test_a_new_user_becomes_a_creator_and_publishes_now_and_on_schedule(
         me.fill("#f-body", "## 六点钟\n\n卖豆浆的摊子最先支起来。")
         me.fill("#f-image-alt", "早市的摊位")
         me.set_input_files("#f-image", str(picture(tmp_path)))
+        # The image asks for its alt text (what was typed above) and a caption before it goes in.
+        assert me.input_value("#d-image-alt") == "早市的摊位"
+        me.click("#image-dialog [data-image-ok]")
         wait_until(me, "document.querySelector('#upload-status').textContent.includes('已上传')", 15)
         assert re.search(r"!\[早市的摊位\]\(/media/img/.+\.jpg\)", me.input_value("#f-body"))
         wait_until(me, "document.querySelectorAll('#preview figure picture img').length === 1", 15)

@@ -591,8 +591,12 @@ def test_a_creator_writes_uploads_previews_publishes_edits_and_schedules_in_the_
     # Upload by the file button: progress, then the Markdown lands in the body.
     page.fill("#f-image-alt", "早市一角")
     page.set_input_files("#f-image", str(picture))
+    # The dialog asks for the alt text (what was typed) and a caption; both go in.
+    assert page.input_value("#d-image-alt") == "早市一角"
+    page.fill("#d-image-caption", "六点钟的菜摊")
+    page.click("#image-dialog [data-image-ok]")
     wait_until(page, "document.querySelector('#upload-status').textContent.includes('已上传')", 10)
-    assert re.search(r"!\[早市一角\]\(/media/img/.+\.jpg\)", page.input_value("#f-body"))
+    assert re.search(r'!\[早市一角\]\(/media/img/.+\.jpg "六点钟的菜摊"\)', page.input_value("#f-body"))
     assert page.evaluate("document.querySelector('#upload-progress').value") == 100
     # Drag-and-drop onto the body uploads too.
     import base64
@@ -607,6 +611,7 @@ def test_a_creator_writes_uploads_previews_publishes_edits_and_schedules_in_the_
         }""",
         dropped,
     )
+    page.click("#image-dialog [data-image-ok]")
     wait_until(page, "document.querySelector('#upload-status').textContent.includes('已上传并插入：拖进来的.jpg')", 10)
     assert re.search(r"!\[拖进来的\]\(/media/img/.+-500\.jpg\)", page.input_value("#f-body"))
     # The live preview shows what the reader will see, image included.

@@ -91,6 +91,11 @@ PAGES = [
     "history",
     # 消息中心 (issue 11.9), the applicant's: a rejection, a 顶 group, a reply, a read 新粉丝 notice.
     "notifications",
+    # 我的关注 and the home page's 关注 tab (issue 13.7), the same reader's.
+    "following",
+    "home-following",
+    # The footer's 用户协议 page (issue 13.10); every page's footer is filled in (see `site`).
+    "terms",
     # The error pages (issue 13): an unknown address and a withdrawn article.
     "error-404",
     "error-410",
@@ -114,6 +119,8 @@ SIGNED_IN = {
     "saved": "follower",  # has saved the Chinese article
     "history": "follower",  # has read it
     "notifications": "applicant",
+    "following": "follower",  # follows the Chinese article's creator
+    "home-following": "follower",
 }
 MODES = ["normal", "care"]
 
@@ -191,6 +198,7 @@ def site(
             generate(articles=40, creators=6, seed=3)
             published = Article.objects.published().select_related("creator", "channel")
             queue = moderation_content()
+            footer_content()
             zh = (
                 published.filter(lang="zh-Hans", references__isnull=False, body_html__contains="<img")
                 .order_by("-hot_score")
@@ -228,6 +236,9 @@ def site(
                 "saved": "/accounts/saved/",
                 "history": "/accounts/history/",
                 "notifications": "/notifications/",
+                "following": "/accounts/following/",
+                "home-following": "/?tab=following",
+                "terms": "/terms/",
                 "error-404": "/no-such-page/",
                 "error-410": f"/a/{withdrawn_article(zh, en, queue['reported']).pk}/",
             }
@@ -255,6 +266,21 @@ def site(
             connection.creation.deserialize_db_from_string(before)
             if server is not None:
                 server.stop()
+
+
+def footer_content() -> None:
+    """Every footer item filled in, as a Chinese operator would (issue 13.10): sign-up then asks to
+    accept the two texts."""
+    from tidings.web.models import PlatformNotice
+
+    notice = PlatformNotice.objects.order_by("pk").first() or PlatformNotice()
+    notice.agreement_md = "## 总则\n\n欢迎使用本站。注册即表示你同意本协议。\n\n## 用户的权利和义务\n\n- 遵守法律法规\n- 不发布违法和不良信息"
+    notice.privacy_md = "## 我们收集的信息\n\n注册时的用户名和电子邮箱。"
+    notice.contact = "邮箱 editor@example.com"
+    notice.report_contact = "举报电话 010-12345678"
+    notice.icp = "京ICP备12345678号-1"
+    notice.police_record = "京公网安备 11010502000001号"
+    notice.save()
 
 
 def moderation_content() -> dict[str, Any]:

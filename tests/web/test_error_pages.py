@@ -71,7 +71,7 @@ def database_down() -> Iterator[list[str]]:
 def test_an_unknown_address_is_a_chinese_404_with_hot_links(client: Client, story: Article, mode: str) -> None:
     html = assert_error_page(visitor(mode).get("/no-such-page/"), 404, "页面不存在", mode)
     assert 'id="error-hot-h"' in html
-    assert f'<a href="/a/{story.pk}/">{story.title}</a>' in html
+    assert f'href="/a/{story.pk}/">{story.title}</a>' in html
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -129,7 +129,7 @@ def test_a_rate_limit_is_the_error_page_with_the_wait_time(story: Article, mode:
     response = ratelimit.RateLimitMiddleware(lambda r: None).process_exception(request, limited)  # type: ignore[arg-type,return-value]
     html = assert_error_page(response, 429, "请求太频繁", mode)
     assert "举报太频繁，请 10 分钟后再试。" in html and response["Retry-After"] == "600"
-    assert f'<a href="/a/{story.pk}/">' in html
+    assert f'href="/a/{story.pk}/">' in html
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -64,7 +64,7 @@ def test_reader_pages_answer_get_without_writing() -> None:
     for url in (
         "/", f"/a/{story.pk}/", "/hot/", f"/u/{writer.handle}/", f"/u/{writer.handle}/follow/", "/feed/settings/",
         "/accessibility/set/?size=150&next=/", f"/a/{story.pk}/share/weibo/", "/care/", f"/a/{story.pk}/report/",
-        "/join/",
+        "/join/", f"/state/?a={story.pk}&u={writer.handle}", "/accounts/following/", "/?tab=following",
     ):  # fmt: skip
         assert client.get(url).status_code in (200, 302), url
     after = (Article.objects.values_list("views_count", "shares_count", "likes_count").get(pk=story.pk),

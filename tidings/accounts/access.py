@@ -60,4 +60,4 @@ def is_creator(user: Any) -> bool:
 
 def can_apply(user: Any) -> bool:
     """申请入驻 is for signed-in readers without a creator profile."""
-    return is_signed_in(user) and user.role == User.Role.READER and creator_of(user) is None
+    return is_signed_in(user) and user.role == User.Role.READER and not user.is_editor and creator_of(user) is None

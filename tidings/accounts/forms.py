@@ -62,10 +62,18 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
         field_classes = {"username": UsernameField}
         labels = {"username": "用户名"}
-        help_texts = {"username": "150 个字符以内，只能包含字母、数字和 @ . + - _。"}
+        help_texts = {
+            "username": "登录时用的名字，150 个字符以内：可以用汉字、英文字母、数字和 @ . + - _ 这几个符号，不能有空格。"
+        }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consent: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if consent:  # the operator has written both texts (issue 13.10)
+            self.fields["accept_terms"] = forms.BooleanField(
+                label="我已阅读并同意《用户协议》和《隐私政策》",
+                required=True,
+                error_messages={"required": "请先阅读并勾选同意《用户协议》和《隐私政策》。"},
+            )
         self.fields["password1"].label = "密码"
         self.fields["password1"].help_text = "至少 8 个字符，不能全是数字，不要与用户名相似或过于常见。"
         self.fields["password2"].label = "再次输入密码"

@@ -17,5 +17,12 @@ class User(AbstractUser):
     care_mode = models.BooleanField("关怀版", default=False)
 
     @property
+    def role_name(self) -> str:
+        """The role as the account page says it: a superuser is 管理员 whatever the field says."""
+        if self.is_superuser:
+            return "管理员"
+        return str(self.get_role_display()).split()[0]
+
+    @property
     def is_editor(self) -> bool:
         return self.role in {self.Role.EDITOR, self.Role.ADMIN} or self.is_superuser

@@ -23,6 +23,7 @@ from tidings.lib.client import client_address
 from tidings.moderation.models import Application
 from tidings.notifications.actions import for_user
 from tidings.notifications.models import Kind
+from tidings.web.context import site_for
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -37,7 +38,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     next_url = _next(request, reverse("account"))
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url)
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, consent=site_for(request).notice.asks_consent)
     limited = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,3 +5,9 @@ class ArticlesConfig(AppConfig):
     name = "tidings.articles"
     label = "articles"
     verbose_name = "文章 Articles"
+
+    def ready(self) -> None:
+        from tidings.articles import derived
+        from tidings.articles.thumbs import refresh_thumbs
+
+        derived.register("thumbs", refresh_thumbs)

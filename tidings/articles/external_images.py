@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from tidings.accounts.models import User
+from tidings.articles.models import Image
 from tidings.articles.rendering import media_url
 from tidings.lib import ratelimit
 from tidings.lib.fetch import FetchRefused, fetch
@@ -24,6 +25,37 @@ PER_SAVE = 20  # external images fetched in one save
 def external_sources(body_md: str) -> list[str]:
     """The body's Markdown image URLs that point at another site over http(s)."""
     return [src for src in scan_body(body_md).image_sources if urlsplit(src).scheme in ("http", "https")]
+
+
+class ExternalImageRefused(Exception):
+    """An image at another site's address could not be brought in; the message says why (Chinese).
+    `limited` is the rate limit that refused it, if that was the reason."""
+
+    def __init__(self, message: str, limited: ratelimit.RateLimited | None = None) -> None:
+        super().__init__(message)
+        self.limited = limited
+
+
+def fetch_external_image(src: str, *, by: User | None) -> Image:
+    """One image from another site into the media library, through the guarded fetch and the
+    image pipeline, counted against the `external-image` limit (the studio's paste brings each
+    pasted image in this way, before the save would)."""
+    from tidings.articles.images import add_image, image_error_message
+
+    if urlsplit(src).scheme not in ("http", "https"):
+        raise ExternalImageRefused(f"外站图片 {src[:200]} 不是 http(s) 地址。")
+    try:
+        ratelimit.hit("external-image", getattr(by, "pk", None))
+    except ratelimit.RateLimited as exc:
+        raise ExternalImageRefused(f"外站图片：{exc.message}", limited=exc) from exc
+    try:
+        fetched = fetch(src)
+        name = urlsplit(fetched.url).path.rsplit("/", 1)[-1] or "image"
+        return add_image(fetched.data, name=name, by=by)
+    except FetchRefused as e:
+        raise ExternalImageRefused(f"外站图片 {src[:200]} 无法获取：{e}。请下载后上传，或删去这张图片。") from e
+    except ImageRejected as e:
+        raise ExternalImageRefused(image_error_message(e, lead=f"外站图片 {src[:200]} 无法使用")) from e
 
 
 def localise_external_images(body_md: str, *, by: User | None) -> tuple[str, dict[str, str]]:

@@ -49,6 +49,7 @@ def add_image(data: bytes, *, name: str, by: User | None, article: Article | Non
                     "width": processed.width,
                     "height": processed.height,
                     "variants": processed.variants,
+                    "thumbs": processed.thumbs,
                     "article": article,
                 },
             )
@@ -67,19 +68,23 @@ def _touch(image: Image) -> None:
             os.utime(media / rel)
 
 
-def image_markdown(image: Image, alt: str = "") -> str:
-    alt = plain_text(alt).replace("[", "").replace("]", "") or "图片"
-    return f"![{alt}]({media_url(image.path)})"
+def image_markdown(image: Image, alt: str = "", caption: str = "") -> str:
+    """The Markdown of an image in its own paragraph: alt text for those who cannot see it, and
+    the caption (图注) as its title, which the renderer shows under the picture."""
+    alt = plain_text(alt).replace("[", "").replace("]", "").replace("\n", " ") or "图片"
+    caption = " ".join(plain_text(caption).split()).replace("\\", "").replace('"', "“")[:200]
+    title = f' "{caption}"' if caption else ""
+    return f"![{alt}]({media_url(image.path)}{title})"
 
 
-def upload_reply(image: Image, alt: str) -> dict[str, Any]:
+def upload_reply(image: Image, alt: str, caption: str = "") -> dict[str, Any]:
     """What the studio's drag-and-drop and the API answer for an accepted image."""
     return {
         "url": media_url(image.path),
         "path": image.path,
         "width": image.width,
         "height": image.height,
-        "markdown": image_markdown(image, alt),
+        "markdown": image_markdown(image, alt, caption),
     }
 
 

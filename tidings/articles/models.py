@@ -53,6 +53,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             "original",
             "lang",
             "cover",
+            "thumbs",
             "comments_count",
             "views_count",
             "creator__id",
@@ -115,6 +116,10 @@ class Article(models.Model):
     comments_count = models.PositiveIntegerField(default=0)
     likes_count = models.PositiveIntegerField(default=0)
     hot_score = models.FloatField(default=0.0)
+    # What lists show of its pictures (the cover, then the body's images; up to three), derived at
+    # write time by tidings.articles.thumbs: [[small WebP, large WebP, w, h, large w], …]. NULL
+    # means not derived yet (articles stored before thumbnails existed): the worker fills it in.
+    thumbs = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -131,6 +136,8 @@ class Article(models.Model):
             models.Index(fields=["creator", "status", "-published_at"], name="article_creator_newest"),
             # The studio's list of one creator's articles, newest edit first (tidings.studio.views).
             models.Index(fields=["creator", "-updated_at"], name="article_creator_updated"),
+            # The worker's thumbnail backfill (tidings.articles.thumbs.backfill): the rows still NULL.
+            models.Index(fields=["-id"], condition=models.Q(thumbs__isnull=True), name="article_thumbs_pending"),
         ]
 
     def __str__(self) -> str:
@@ -212,6 +219,10 @@ class Image(models.Model):
     height = models.PositiveIntegerField()
     # [{"w": 480, "jpg": "img/ab/…-480.jpg", "webp": "img/ab/…-480.webp"}, …], smallest first.
     variants = models.JSONField(default=list)
+    # List thumbnails, 3:2 WebP crops: [{"w": 240, "h": 160, "webp": "img/ab/…-240x160.webp"}, …],
+    # smallest first (tidings.lib.images.THUMBS). Empty for images stored before they existed,
+    # until the worker's backfill makes them (tidings.articles.thumbs).
+    thumbs = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ creator told of a new follower in 消息中心 (新粉丝; tidings.notifications
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from tidings.accounts.models import User
 from tidings.creators.models import Creator, Follow
@@ -38,3 +38,17 @@ def unfollow_creator(user: User, creator: Creator) -> bool:
     if deleted:
         transaction.on_commit(invalidate_site)
     return bool(deleted)
+
+
+def is_following(user: User, creator: Creator) -> bool:
+    return Follow.objects.filter(user=user, creator=creator).exists()
+
+
+def followed_handles(user: User, handles: list[str]) -> set[str]:
+    """Which of these creators the reader follows (one query: the per-reader state of a page)."""
+    return set(Follow.objects.filter(user=user, creator__handle__in=handles).values_list("creator__handle", flat=True))
+
+
+def follows_of(user: User) -> QuerySet[Follow]:
+    """我的关注: the creators a reader follows, the most recently followed first."""
+    return Follow.objects.filter(user=user).select_related("creator").order_by("-created_at", "-pk")

@@ -214,6 +214,7 @@ class _Run:
                     "width": processed.width,
                     "height": processed.height,
                     "variants": processed.variants,
+                    "thumbs": processed.thumbs,
                 }
                 row, _ = Image.objects.update_or_create(
                     sha256=sha, defaults=fields, create_defaults={**fields, "created_at": self.now}

@@ -16,6 +16,7 @@ the boxes and tabs already rendered to HTML, so a page-cache miss only queries w
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,33 @@ class Item:
     cover: str = ""
     comments_count: int = 0
     creator_id: int = 0
+    # List thumbnails (tidings.articles.thumbs): one shown on the right, or three in a row.
+    thumbs: tuple[Thumb, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Thumb:
+    src: str  # the small WebP (its width and height below)
+    srcset: str  # small and large, for the browser to pick by the width shown
+    width: int
+    height: int
+
+
+def thumbs_of(raw: Any) -> tuple[Thumb, ...]:
+    """Article.thumbs as stored (a list, or JSON text from a raw cursor) → Thumbs."""
+    if not raw:
+        return ()
+    if isinstance(raw, str | bytes):
+        raw = json.loads(raw)
+        if not raw:
+            return ()
+    media = settings.MEDIA_URL
+    out = []
+    for small, large, w, h, large_w in raw:
+        src = f"{media}{small}"
+        srcset = f"{src} {w}w" if small == large else f"{src} {w}w, {media}{large} {large_w}w"
+        out.append(Thumb(src, srcset, int(w), int(h)))
+    return tuple(out)
 
 
 def item(a: Article) -> Item:
@@ -78,6 +106,7 @@ def item(a: Article) -> Item:
         cover=a.cover_url,
         comments_count=a.comments_count,
         creator_id=a.creator_id,
+        thumbs=thumbs_of(a.thumbs),
     )
 
 
@@ -88,7 +117,7 @@ _CR = Creator._meta.db_table
 _CH = Channel._meta.db_table
 _COLUMNS = (
     "a.id, a.title, a.published_at, a.original, a.lang, a.summary, a.cover, a.comments_count, "
-    "a.channel_id, cr.name, cr.handle, ch.name, ch.slug, a.creator_id"
+    "a.channel_id, cr.name, cr.handle, ch.name, ch.slug, a.creator_id, a.thumbs"
 )
 # Mirrors ArticleQuerySet.published(); tests check both give the same articles on both databases.
 # COALESCE(x, x) is x, but no index can serve it: without it SQLite's planner takes the
@@ -124,7 +153,23 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 
 
 def _row_item(row: Sequence[Any]) -> Item:
-    pk, title, published, original, lang, summary, cover, comments, channel_id, cname, handle, chname, slug, cid = row
+    (
+        pk,
+        title,
+        published,
+        original,
+        lang,
+        summary,
+        cover,
+        comments,
+        channel_id,
+        cname,
+        handle,
+        chname,
+        slug,
+        cid,
+        thumbs,
+    ) = row
     return Item(
         id=pk,
         title=title,
@@ -141,6 +186,7 @@ def _row_item(row: Sequence[Any]) -> Item:
         cover=f"{settings.MEDIA_URL}{cover}" if cover else "",
         comments_count=comments,
         creator_id=cid,
+        thumbs=thumbs_of(thumbs),
     )
 
 

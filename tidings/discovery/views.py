@@ -30,7 +30,10 @@ def hot(request: HttpRequest) -> HttpResponse:
     """热点推荐, site-wide or one channel's (?channel=slug)."""
     slug = request.GET.get("channel") or ""
     c = get_object_or_404(Channel, slug=slug) if slug else None
-    ctx = base_ctx(request, channel=c, items=blocks.hot(HOT_PAGE_SIZE, channel=c), formula=ranking.FORMULA)
+    items = blocks.hot(HOT_PAGE_SIZE, channel=c)
+    # 热度 beside each item: the stored score the list is ordered by (one query for the page).
+    heat = dict(Article.objects.filter(pk__in=[i.id for i in items]).values_list("id", "hot_score"))
+    ctx = base_ctx(request, channel=c, items=items, heat=heat, formula=ranking.FORMULA)
     if c is not None:
         ctx["canonical"] = request.build_absolute_uri(reverse("hot") + "?" + urlencode({"channel": c.slug}))
     return cacheable(render(request, "discovery/hot.html", ctx))

@@ -331,7 +331,8 @@ def _image_row(picture: _Picture) -> Image:
     assert picture.processed is not None
     p = picture.processed
     row, _ = Image.objects.get_or_create(
-        sha256=p.sha256, defaults={"path": p.path, "width": p.width, "height": p.height, "variants": p.variants}
+        sha256=p.sha256,
+        defaults={"path": p.path, "width": p.width, "height": p.height, "variants": p.variants, "thumbs": p.thumbs},
     )
     return row
 

@@ -25,6 +25,15 @@ LATIN = re.compile(r"[A-Za-z]")
 DEFAULT_LANG = "zh-Hans"
 
 
+# 字数 as Chinese editors count it: each CJK character, and each run of Latin letters or digits
+# (a word or a number) as one. static/js/studio.js counts the same way.
+_COUNTED = re.compile(f"[{CJK_RANGES}]|[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
+
+
+def count_words(text: str) -> int:
+    return len(_COUNTED.findall(text))
+
+
 def han_count(text: str) -> int:
     return len(HAN.findall(text))
 

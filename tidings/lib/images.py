@@ -33,6 +33,9 @@ MAX_PIXELS = 40_000_000  # 40 MP: more than any phone camera; decompression bomb
 MAX_SIDE = 16_000  # WebP cannot encode a side over 16,383 px; a 1080 × 16,000 长图 still fits
 MAX_ASPECT = 20  # a phone's long screenshot is about 1:15
 WIDTHS = (480, 960, 1600)
+# List thumbnails (issue 13.2): 3:2 centre crops, WebP only, at 1× and 2× of the largest size a list
+# shows them (a 3-in-a-row thumbnail on a desktop is about 240 CSS pixels wide).
+THUMBS = ((240, 160), (480, 320))
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
@@ -96,6 +99,7 @@ class ProcessedImage:
     height: int
     path: str  # largest fallback variant, relative to MEDIA_ROOT
     variants: list[dict[str, object]] = field(default_factory=list)
+    thumbs: list[dict[str, object]] = field(default_factory=list)  # [{"w", "h", "webp"}], smallest first
     files: dict[str, bytes] = field(default_factory=dict, repr=False)  # relative path → encoded bytes
     written: list[Path] = field(default_factory=list)
 
@@ -244,6 +248,9 @@ def _encode(image: PILImage.Image, digest: str, name: str) -> ProcessedImage:
         if source is not resized:
             source.close()
         source = resized
+        if not out.thumbs and (w <= 960 or w == widths[-1]):  # crops from a mid-size copy: cheaper, as sharp
+            out.thumbs, thumb_files = encode_thumbs(resized, digest, name)
+            out.files.update(thumb_files)
         jpg, webp = folder / f"{digest[:20]}-{w}.jpg", folder / f"{digest[:20]}-{w}.webp"
         for rel, fmt_out, opts in (
             (jpg, "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
@@ -260,6 +267,46 @@ def _encode(image: PILImage.Image, digest: str, name: str) -> ProcessedImage:
     out.path = str(out.variants[-1]["jpg"])
     out.width, out.height = int(out.variants[-1]["w"]), int(out.variants[-1]["h"])  # type: ignore[call-overload]
     return out
+
+
+def thumb_path(digest: str, w: int, h: int) -> str:
+    return str(Path("img") / digest[:2] / f"{digest[:20]}-{w}x{h}.webp")
+
+
+def encode_thumbs(
+    image: PILImage.Image, digest: str, name: str = "image"
+) -> tuple[list[dict[str, object]], dict[str, bytes]]:
+    """The list thumbnails of THUMBS: centre-cropped to 3:2 and resized (never more than the
+    picture has: a small picture gets smaller thumbnails), WebP. Returns their descriptions and
+    their bytes by path; writes nothing."""
+    thumbs: list[dict[str, object]] = []
+    files: dict[str, bytes] = {}
+    for w, h in THUMBS:
+        scale = min(1.0, image.width / w, image.height / h)
+        tw, th = max(1, round(w * scale)), max(1, round(h * scale))
+        if thumbs and tw <= int(thumbs[-1]["w"]):  # type: ignore[call-overload]
+            continue  # the picture is too small for a larger one
+        crop = ImageOps.fit(image, (tw, th), PILImage.Resampling.LANCZOS, centering=(0.5, 0.4))
+        buf = io.BytesIO()
+        try:
+            crop.save(buf, "WEBP", quality=78, method=4)
+        except (OSError, ValueError) as exc:
+            raise ImageDamaged(name, f"the thumbnail cannot be encoded ({exc}).") from exc
+        finally:
+            crop.close()
+        rel = thumb_path(digest, tw, th)
+        files[rel] = buf.getvalue()
+        thumbs.append({"w": tw, "h": th, "webp": rel})
+    return thumbs, files
+
+
+def thumbs_from_file(path: Path, digest: str) -> tuple[list[dict[str, object]], dict[str, bytes]]:
+    """Thumbnails for an image already in the library, from its largest stored variant (the
+    backfill of images uploaded before thumbnails existed: tidings.articles.thumbs)."""
+    with image_slot(path.name), PILImage.open(path) as opened:
+        opened.load()
+        rgb = opened if opened.mode == "RGB" else opened.convert("RGB")
+        return encode_thumbs(rgb, digest, path.name)
 
 
 def discard(paths: list[Path]) -> None:

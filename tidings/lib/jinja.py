@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
@@ -27,6 +28,7 @@ def environment(**options: Any) -> Environment:
         {
             "static": static,
             "url": reverse,
+            "messages_for": get_messages,
             "SITE_NAME": settings.SITE_NAME,
             "PLATFORM_NAME": settings.SITE_PLATFORM_NAME,
         }

@@ -14,9 +14,8 @@ from markupsafe import Markup
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
 from tidings.discovery import blocks
-from tidings.search.models import Entry
 from tidings.search.query import Filters, search
-from tidings.search.snippets import highlight, snippet
+from tidings.search.snippets import highlight, snippet, snippet_text
 from tidings.search.text import Query, QueryError, parse
 
 PAGE_SIZE = 20
@@ -127,12 +126,14 @@ def run(request: Request) -> Results:
     )
     rows = Article.objects.filter(pk__in=found.ids).for_lists().order_by().annotate(public=public)
     articles = {a.pk: a for a in rows if getattr(a, "public", False)}
-    texts = dict(Entry.objects.filter(article_id__in=found.ids).values_list("article_id", "body"))
+    # Snippets quote the body without its image captions and repeat no sentence (snippet_text).
+    bodies = dict(Article.objects.filter(pk__in=articles).values_list("pk", "body_html"))
     words = request.query.words
     hits = []
     for pk in found.ids:
         a = articles.get(pk)
         if a is None:  # unpublished between the index query and this one
             continue
-        hits.append(Hit(blocks.item(a), highlight(a.title, words), snippet(texts.get(pk, a.summary), words)))
+        text = snippet_text(a.summary, bodies.get(pk, ""))
+        hits.append(Hit(blocks.item(a), highlight(a.title, words), snippet(text, words)))
     return Results(request, found.total, hits)

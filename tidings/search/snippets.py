@@ -14,6 +14,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from tidings.lib.cjk import CJK as _CJK
+from tidings.search.text import html_text
 
 SNIPPET_CHARS = 120
 # Full-width letters and digits, the part of NFKC that words need: a fold that keeps every
@@ -71,6 +72,31 @@ def _spans(text: str, words: list[str], first_only: bool = False) -> list[tuple[
         else:
             merged.append((s, e))
     return merged
+
+
+_CAPTION = re.compile(r"<figcaption\b[^>]*>.*?</figcaption>", re.S | re.I)
+# A sentence: up to its end mark (and closing quotes or brackets), or a line.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”’」』）)]*")
+_CLOSES = tuple("。！？!?；;”’」』）)")
+
+
+def snippet_text(summary: str, body_html: str) -> str:
+    """What a snippet may quote: the summary, then the body's text without image captions, each
+    sentence once (a summary is often the body's first sentences, which a snippet must not show
+    twice). Chinese sentences are joined as written; others with a space."""
+    text = f"{summary}\n{html_text(_CAPTION.sub('', body_html))}"
+    seen: set[str] = set()
+    out: list[str] = []
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group().strip()
+        key = "".join(sentence.split())
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        if out and not out[-1].endswith(_CLOSES):
+            out.append(" ")
+        out.append(sentence)
+    return "".join(out)
 
 
 def highlight(text: str, words: list[str]) -> Markup:

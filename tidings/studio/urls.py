@@ -9,6 +9,7 @@ urlpatterns = [
     path("autosave/", views.autosave, name="studio-autosave"),
     path("preview/", views.preview, name="studio-preview"),
     path("upload/", views.upload, name="studio-upload"),
+    path("fetch-image/", views.fetch_image, name="studio-fetch-image"),
     path("tokens/", token_pages.tokens, name="studio-tokens"),
     path("tokens/<int:token_id>/revoke/", token_pages.token_revoke, name="studio-token-revoke"),
     path("a/<int:pk>/", views.edit, name="studio-edit"),

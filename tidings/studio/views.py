@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tidings.accounts.access import acting_user
-from tidings.articles import access, actions, images, rendering, transitions
+from tidings.articles import access, actions, external_images, images, rendering, transitions
 from tidings.articles import input as article_input
 from tidings.articles.models import Article, PendingEdit, Revision
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib import ratelimit
+from tidings.lib.cjk import count_words
 from tidings.lib.client import client_address
 from tidings.lib.dates import parse_when
 from tidings.lib.images import MAX_BYTES, ImageRejected
@@ -36,6 +37,7 @@ from tidings.lib.timefmt import local_datetime
 from tidings.lib.urls import url_for
 from tidings.notifications.actions import for_user
 from tidings.notifications.models import Kind
+from tidings.search.text import html_text
 from tidings.studio.forms import local_input, raw_from_article, raw_from_held, raw_from_post, reference_rows
 from tidings.web.decorators import creator_of_request, writer_required
 
@@ -60,6 +62,8 @@ DONE_MESSAGES = {
     "uploaded": "图片已上传并插入正文末尾。",
     "deleted": "文章已删除。",
 }
+# The title-length hint (5–30 字: long enough to say what happened, short enough for a list).
+TITLE_RANGE = (5, 30)
 # Autosave writes only where nothing is public yet; published, scheduled and pending articles are
 # saved by the explicit 保存 button (which keeps a revision).
 AUTOSAVE_STATES = {Article.Status.DRAFT, Article.Status.WITHDRAWN, Article.Status.REJECTED}
@@ -108,7 +112,12 @@ def _form_ctx(
     publish_at: str = "",
 ) -> dict[str, Any]:
     preview_html = rendering.render_body(str(raw.get("body_md", "")))
+    title = str(raw.get("title") or "")
     return {
+        # 字数 as the reader will see the text (the preview), and the title's length for its hint.
+        "word_count": count_words(html_text(preview_html)),
+        "title_chars": len("".join(title.split())),
+        "title_range": TITLE_RANGE,
         "article": article,
         "raw": raw,
         "refs": reference_rows(raw),
@@ -195,7 +204,9 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
             raw["cover"] = image.path
         else:
             alt = request.POST.get("image_alt", "") or (upload.name or "").rsplit(".", 1)[0]
-            raw["body_md"] = (str(raw["body_md"]).rstrip() + "\n\n" + images.image_markdown(image, alt) + "\n").lstrip()
+            caption = request.POST.get("image_caption", "")
+            markdown = images.image_markdown(image, alt, caption)
+            raw["body_md"] = (str(raw["body_md"]).rstrip() + "\n\n" + markdown + "\n").lstrip()
             notes.append("uploaded")
     try:
         data = article_input.clean_article_input(raw, by=acting_user(request))
@@ -306,7 +317,25 @@ def upload(request: HttpRequest) -> JsonResponse:
     except ImageRejected as exc:
         return JsonResponse({"error": images.image_error_message(exc)}, status=exc.status)
     alt = request.POST.get("alt", "") or (file.name or "").rsplit(".", 1)[0]
-    return JsonResponse(images.upload_reply(image, alt))
+    return JsonResponse(images.upload_reply(image, alt, request.POST.get("caption", "")))
+
+
+@require_POST
+@writer_required
+def fetch_image(request: HttpRequest) -> JsonResponse:
+    """An image at another site's address, from a paste (studio.js): brought into the media
+    library now, by the same guarded fetch and limits as a save would use; JSON as /upload/."""
+    url = request.POST.get("url", "").strip()
+    if not url or len(url) > 2000:
+        return JsonResponse({"error": "没有收到图片地址。"}, status=400)
+    try:
+        image = external_images.fetch_external_image(url, by=acting_user(request))
+    except external_images.ExternalImageRefused as exc:
+        if exc.limited is not None:
+            body = {"error": str(exc), "retry_after": exc.limited.retry_after}
+            return ratelimit.too_many(JsonResponse(body, status=429), exc.limited)  # type: ignore[return-value]
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(images.upload_reply(image, request.POST.get("alt", ""), request.POST.get("caption", "")))
 
 
 @require_GET

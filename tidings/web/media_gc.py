@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 EVERY_SECONDS = 3600
 STEM = re.compile(r"img/[0-9a-f]{2}/([0-9a-f]{20})-\d+\.(?:jpg|webp)")
-FILE_STEM = re.compile(r"^([0-9a-f]{20})-\d+\.(?:jpg|webp)$")
+FILE_STEM = re.compile(r"^([0-9a-f]{20})-\d+(?:x\d+)?\.(?:jpg|webp)$")  # variants and 240x160 thumbnails
 
 
 @dataclass(frozen=True)

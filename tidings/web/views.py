@@ -6,12 +6,14 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
@@ -23,10 +25,10 @@ from django.views.static import serve as static_serve
 from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.channels.models import Channel
-from tidings.creators.actions import follow_creator, unfollow_creator
+from tidings.creators.actions import follow_creator, followed_handles, follows_of, is_following, unfollow_creator
 from tidings.creators.models import Creator, Follow
 from tidings.discovery import blocks, feed
-from tidings.engagement.actions import SHARE_TARGETS, is_saved, record_share
+from tidings.engagement.actions import SHARE_TARGETS, is_saved, liked, record_share
 from tidings.engagement.visitors import visitor_for, with_new_visitor
 from tidings.lib.qr import qr_svg
 from tidings.lib.urls import url_for
@@ -43,10 +45,23 @@ def home(request: HttpRequest) -> HttpResponse:
     page = paginate(request, Article.objects.published().newest().for_lists(), ctx)
     ctx["items"] = [blocks.item(a) for a in page.object_list]
     ctx["headlines"] = headlines(site_for(request).hot)
+    ctx["tab"] = "following" if request.GET.get("tab") == "following" else ""
     if request.user.is_authenticated and page.number == 1:
-        # 推荐: the personalised feed (or the hot list); signed-in pages bypass the page cache.
-        ctx["feed"] = feed.build(request.user)  # type: ignore[arg-type]
+        # Signed-in pages bypass the page cache: the 推荐 feed (or the hot list), or the 关注 tab.
+        if ctx["tab"] == "following":
+            ctx["following_items"] = [blocks.item(a) for a in following_articles(request.user)]  # type: ignore[arg-type]
+        else:
+            ctx["feed"] = feed.build(request.user)  # type: ignore[arg-type]
     return cacheable(render(request, "web/home.html", ctx))
+
+
+FOLLOWING_TAB_SIZE = 20
+
+
+def following_articles(user: User) -> list[Article]:
+    """The home page's 关注 tab: the newest articles of the creators the reader follows."""
+    followed = Follow.objects.filter(user=user).values("creator_id")
+    return list(Article.objects.published().filter(creator__in=followed).newest().for_lists()[:FOLLOWING_TAB_SIZE])
 
 
 def headlines(hot: list[blocks.Item], n: int = 5) -> list[blocks.Item]:
@@ -84,8 +99,12 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     ctx["keywords"] = blocks.keywords(a)
     ctx["hot"] = [i for i in site_for(request).hot if i.id != a.pk][: blocks.HOT_SIZE]
     ctx["recent"] = blocks.creator_recent(a)
-    # Only a signed-in reader's page (never cached: it carries a session cookie) asks.
-    ctx["saved"] = request.user.is_authenticated and is_saved(request.user, a.pk)  # type: ignore[arg-type]
+    # Only a signed-in reader's page (never cached: it carries a session cookie) asks; a cached
+    # page learns the reader's like and follow from /state/ (static/js/site.js).
+    if request.user.is_authenticated:
+        ctx["saved"] = is_saved(request.user, a.pk)  # type: ignore[arg-type]
+        ctx["liked"] = liked(a.pk, f"u:{request.user.pk}")
+        ctx["following"] = is_following(request.user, a.creator)  # type: ignore[arg-type]
     return cacheable(render(request, "web/article.html", ctx))
 
 
@@ -129,6 +148,8 @@ def creator(request: HttpRequest, handle: str) -> HttpResponse:
     ctx = base_ctx(request, creator=c)
     page = paginate(request, Article.objects.published().by(c).newest().for_lists(), ctx)
     ctx["items"] = [blocks.item(a) for a in page.object_list]
+    if request.user.is_authenticated:
+        ctx["following"] = is_following(request.user, c)  # type: ignore[arg-type]
     return cacheable(render(request, "web/creator.html", ctx))
 
 
@@ -167,18 +188,70 @@ def creators(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, handle: str) -> HttpResponse:
+    """关注 / 取消关注 (action=unfollow). Idempotent: the state asked for is the state after.
+    Scripts get JSON; forms go back to `next` (the page the button was on) or the creator's page.
+    GET is the page without JavaScript or signed out: the button, or a sign-in link."""
     c = get_object_or_404(Creator, handle=handle)
     user = request.user
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "POST":
         if not user.is_authenticated:
+            if wants_json:
+                return JsonResponse({"ok": False, "error": "请先登录再关注。"}, status=401)
             return redirect_to_login(request.path)
-        if request.POST.get("action") == "unfollow":
-            unfollow_creator(user, c)
+        on = request.POST.get("action") != "unfollow"
+        if on:
+            follow_creator(user, c)  # type: ignore[arg-type]
         else:
-            follow_creator(user, c)
-        return HttpResponseRedirect(c.get_absolute_url())
-    following = user.is_authenticated and Follow.objects.filter(user=user, creator=c).exists()
-    return render(request, "web/follow.html", base_ctx(request, creator=c, following=following))
+            unfollow_creator(user, c)  # type: ignore[arg-type]
+        if wants_json:
+            count = Creator.objects.filter(pk=c.pk).values_list("followers_count", flat=True).first() or 0
+            return JsonResponse({"ok": True, "following": on, "followers": count})
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+            target = c.get_absolute_url()
+        return HttpResponseRedirect(target)
+    following = user.is_authenticated and is_following(user, c)  # type: ignore[arg-type]
+    next_url = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    return render(request, "web/follow.html", base_ctx(request, creator=c, following=following, next=next_url))
+
+
+@require_GET
+def state(request: HttpRequest) -> JsonResponse:
+    """What this reader has done on a page that may have come from a cache (the anonymous page
+    cache, the browser's back/forward cache): whether they like the article (`a`, with its
+    current count) and follow its creators (`u`, repeatable), and for a signed-in reader the
+    CSRF token the page's buttons need. Never cached; costs no query for a visitor who has not
+    liked anything yet, at most three otherwise (session, like, follows)."""
+    out: dict[str, Any] = {"signed_in": request.user.is_authenticated}
+    raw = request.GET.get("a", "")
+    if raw.isdigit() and len(raw) < 12:
+        count = Article.objects.published().filter(pk=int(raw)).values_list("likes_count", flat=True).first()
+        if count is not None:
+            visitor = visitor_for(request)
+            out["likes"] = count
+            out["liked"] = visitor is not None and liked(int(raw), visitor)
+    handles = [h for h in request.GET.getlist("u")[:20] if h and len(h) <= 40]
+    if request.user.is_authenticated:
+        out["csrf"] = get_token(request)
+        if handles:
+            followed = followed_handles(request.user, handles)  # type: ignore[arg-type]
+            out["following"] = {h: h in followed for h in handles}
+    response = JsonResponse(out)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def following(request: HttpRequest) -> HttpResponse:
+    """我的关注: the creators the reader follows, newest follow first, each with 取消关注."""
+    ctx = base_ctx(request)
+    page = paginate(request, follows_of(request.user), ctx, 48)  # type: ignore[arg-type]
+    ctx["rows"] = page.object_list
+    return render(request, "web/following.html", ctx)
 
 
 @require_GET
@@ -191,6 +264,20 @@ def accessibility_set(request: HttpRequest) -> HttpResponse:
     else:
         response.set_cookie(a11y.COOKIE, prefs.serialize(), max_age=365 * 86400, samesite="Lax")
     return response
+
+
+LEGAL_PAGES = {"terms": ("用户协议", "agreement_html"), "privacy": ("隐私政策", "privacy_html")}
+
+
+@require_GET
+def legal(request: HttpRequest, which: str) -> HttpResponse:
+    """用户协议 (/terms/) and 隐私政策 (/privacy/), as the operator wrote them in the admin (Markdown,
+    rendered and sanitised when saved); 404 while not written."""
+    heading, field = LEGAL_PAGES[which]
+    html = getattr(site_for(request).notice, field)
+    if not html:
+        raise Http404("Not written yet.")
+    return cacheable(render(request, "web/legal.html", base_ctx(request, heading=heading, html=html)))
 
 
 @require_GET

@@ -7,8 +7,8 @@
   minute boundary, in a thread beside django-tasks' db_worker.
 - The chores, so that no site needs cron: expired read claims (the database's read dedupe, used
   without Redis) and the address hashes of comments older than 30 days are deleted every minute,
-  and once an hour the uploads nothing uses, after
-  TIDINGS_MEDIA_GRACE_HOURS.
+  and once an hour the uploads nothing uses, after TIDINGS_MEDIA_GRACE_HOURS; every minute up to
+  50 articles stored before list thumbnails existed get theirs (tidings.articles.thumbs.backfill).
 - django-tasks' queue (keywords and related lists after each publish), in the database.
 
 A lock timeout ("database is locked" while another process holds SQLite's write lock) or a lost
@@ -28,7 +28,7 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from django.utils import timezone
 
-from tidings.articles import transitions
+from tidings.articles import thumbs, transitions
 from tidings.articles.models import Article
 from tidings.comments.actions import prune_address_hashes
 from tidings.engagement.actions import prune_view_windows
@@ -37,7 +37,12 @@ from tidings.web.media_gc import collect_if_due
 
 log = logging.getLogger(__name__)
 
-CHORES: tuple[Callable[[], object], ...] = (prune_view_windows, prune_address_hashes, collect_if_due)
+CHORES: tuple[Callable[[], object], ...] = (
+    prune_view_windows,
+    prune_address_hashes,
+    collect_if_due,
+    thumbs.backfill_chore,
+)
 
 
 def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_pending_edit'),
+        ('articles', '0007_list_thumbnails'),
     ]
 
     operations = [
