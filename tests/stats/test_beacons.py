@@ -58,7 +58,9 @@ def test_a_batch_of_impressions_is_one_insert_and_counts_each_article_once(write
     assert len(inserts) <= 2
     assert stored(Event.Kind.IMPRESSION) == 30
     # The first list an article was seen in wins.
-    assert set(Event.objects.filter(article_id=articles[0].pk).values_list("source", flat=True)) == {events.LISTS["hot"]}
+    assert set(Event.objects.filter(article_id=articles[0].pk).values_list("source", flat=True)) == {
+        events.LISTS["hot"]
+    }
 
 
 def test_the_cost_of_a_batch_does_not_grow_with_its_size(writer: Creator, visitor: Client) -> None:

@@ -187,6 +187,7 @@ def roll_hour(start: dt.datetime) -> int:
         for (c, a), f in figures.items()
         if any(f.values())
     ]
+    _state()  # the lock row exists before the transaction locks it
     with transaction.atomic():
         _lock()
         Hourly.objects.filter(hour=start).delete()
@@ -230,6 +231,7 @@ def roll_day(day: dt.date) -> int:
         .values_list("creator_id", "article_id", "source", "host")
         .annotate(total=Sum("reads"))
     ]
+    _state()
     with transaction.atomic():
         _lock()
         Daily.objects.filter(day=day).delete()
@@ -243,7 +245,8 @@ def roll_day(day: dt.date) -> int:
 
 def _lock() -> None:
     """Serialise writers of aggregate rows (two workers rolling the same hour would otherwise
-    both insert on PostgreSQL); SQLite's IMMEDIATE transactions already do."""
+    both insert on PostgreSQL); SQLite's IMMEDIATE transactions already do. The row is made by
+    `_state()` before the transaction (get_or_create settles a race to make it)."""
     list(RollupState.objects.select_for_update().filter(pk=1).values_list("pk"))
 
 
