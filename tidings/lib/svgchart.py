@@ -26,14 +26,14 @@ DASHES = ("", "10 6", "3 5")  # series 0, 1, 2: solid, dashed, dotted
 @dataclass(frozen=True)
 class Series:
     label: str
-    values: Sequence[float]
+    values: Sequence[float | None]  # None: no value that day (a rate with no reads): a gap
 
 
 @dataclass(frozen=True)
 class Drawn:
     label: str
     index: int  # CSS class s0, s1, s2
-    points: str  # the polyline's points
+    segments: list[str]  # one polyline's points per run of values without a gap
     dash: str
 
 
@@ -76,7 +76,7 @@ def line_chart(
 ) -> Chart:
     """Lay out up to three series over the same x labels, y from 0 to a round top."""
     n = len(x_labels)
-    top = max((max(s.values, default=0) for s in series), default=0)
+    top = max((max((v for v in s.values if v is not None), default=0) for s in series), default=0)
     step = nice_step(top, 4, integer)
     y_max = step * 4
     inner = HEIGHT - 2 * PAD
@@ -86,11 +86,21 @@ def line_chart(
 
     drawn = []
     for i, s in enumerate(series[: len(DASHES)]):
-        points = [f"{WIDTH * (j + 0.5) / n:.1f},{y_of(v):.1f}" for j, v in enumerate(s.values)]
-        if len(points) == 1:  # one point: a level line, so there is something to see
-            y = points[0].split(",")[1]
-            points = [f"0,{y}", f"{WIDTH},{y}"]
-        drawn.append(Drawn(s.label, i, " ".join(points), DASHES[i]))
+        segments: list[list[str]] = [[]]
+        for j, v in enumerate(s.values):
+            if v is None:
+                segments.append([])
+                continue
+            segments[-1].append(f"{WIDTH * (j + 0.5) / n:.1f},{y_of(v):.1f}")
+        runs = []
+        for points in segments:
+            if len(points) == 1:  # a lone point: a short level stroke, so there is something to see
+                x, y = (float(c) for c in points[0].split(","))
+                half = min(WIDTH / n / 2, 8.0)
+                points = [f"{x - half:.1f},{y:.1f}", f"{x + half:.1f},{y:.1f}"]
+            if points:
+                runs.append(" ".join(points))
+        drawn.append(Drawn(s.label, i, runs, DASHES[i]))
     y_ticks = [Tick(100 - 25 * k, y_format(step * k)) for k in range(4, -1, -1)]
     picks = {round(k * (n - 1) / (x_ticks - 1)) for k in range(x_ticks)} if n > 1 else {0}
     cells = [label if j in picks else "" for j, label in enumerate(x_labels)]

@@ -242,9 +242,7 @@ def daily_panels(days: Sequence[dt.date], series: Sequence[Figures], *, with_fan
         Panel(
             "finish",
             "完读率",
-            line_chart(
-                labels, [Series("完读率", [r or 0 for r in rates])], y_format=lambda v: f"{v:g}%", integer=False
-            ),
+            line_chart(labels, [Series("完读率", rates)], y_format=lambda v: f"{v:g}%", integer=False),
             f"{span}完读率 {fmt_rate(whole.finish_rate)}（{whole['finished']:,} 次读完 / {whole['reads']:,} 次阅读）。",
             Table(
                 "finish",
@@ -256,7 +254,7 @@ def daily_panels(days: Sequence[dt.date], series: Sequence[Figures], *, with_fan
         Panel(
             "time",
             "平均阅读时长",
-            line_chart(labels, [Series("平均阅读时长（秒）", [a or 0 for a in avgs])], y_format=lambda v: f"{v:g}秒"),
+            line_chart(labels, [Series("平均阅读时长（秒）", avgs)], y_format=lambda v: f"{v:g}秒"),
             f"{span}平均阅读时长 {fmt_duration(whole.avg_seconds)}（{whole['timed']:,} 次阅读报告了时长）。",
             Table(
                 "time",
@@ -342,7 +340,8 @@ class SourceRow:
     label: str
     host: str
     reads: int
-    percent: float
+    percent: float  # of all reads
+    bar: float = 0.0  # 0–100: against the largest source, so the top bar fills its track
 
 
 def article_sources(article: Article, days: Sequence[dt.date]) -> list[SourceRow]:
@@ -355,11 +354,11 @@ def article_sources(article: Article, days: Sequence[dt.date]) -> list[SourceRow
     )
     counted = [(events.BY_CODE.get(s), h, int(n)) for s, h, n in rows if n]
     whole = sum(n for _, _, n in counted) or 1
-    out = [
-        SourceRow(src.label if src else "未知", h, n, 100.0 * n / whole)
+    top = max((n for _, _, n in counted), default=1)
+    return [
+        SourceRow(src.label if src else "未知", h, n, 100.0 * n / whole, 100.0 * n / top)
         for src, h, n in sorted(counted, key=lambda r: (-r[2], r[0].code if r[0] else 99, r[1]))
     ]
-    return out
 
 
 def sources_table(rows: Sequence[SourceRow]) -> Table:

@@ -91,12 +91,14 @@ def _csv(tables: dict[str, reports.Table], key: str, filename: str) -> HttpRespo
 
 
 def _article_overview(article: Article, n: int) -> dict[str, Any]:
-    days = reports.days_back(n)
+    """An article's page runs to today (so far): a new article has numbers from its first hour."""
+    days = reports.days_back(n, reports.today())
     series = reports.article_days(article, days)
     sources = reports.article_sources(article, days)
     return {
         "days": days,
-        "cards": reports.cards(series[-1], series[-2], reports.ARTICLE_METRICS),
+        "yesterday": days[-2],
+        "cards": reports.cards(series[-2], series[-3], reports.ARTICLE_METRICS),
         "panels": reports.daily_panels(days, series, with_fans=False, span=_span(n)),
         "hours": reports.hours_panel(article),
         "sources": sources,
