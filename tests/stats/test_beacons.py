@@ -305,3 +305,16 @@ def test_likes_unlikes_and_shares_are_kept_as_events(story: Article, visitor: Cl
     likes = list(Event.objects.filter(kind=Event.Kind.LIKE).order_by("pk").values_list("n", flat=True))
     assert likes == [1, -1, 1]
     assert stored(Event.Kind.SHARE) == 1
+
+
+def test_the_beacons_published_lookup_agrees_with_the_queryset(writer: Creator) -> None:
+    from tidings.articles import transitions
+
+    published = make_article(writer)
+    later = make_article(writer, published_at=timezone.now() + dt.timedelta(hours=2))  # scheduled
+    draft = make_article(writer, publish=False)
+    gone = make_article(writer)
+    transitions.withdraw(gone, None)
+    ids = [published.pk, later.pk, draft.pk, gone.pk, 999999]
+    expected = dict(Article.objects.published().filter(pk__in=ids).values_list("pk", "creator_id"))
+    assert actions.published_creators(ids) == expected == {published.pk: writer.pk}

@@ -57,7 +57,22 @@ def record_share(article_id: int, target: str, visitor: str) -> bool:
 
 def _published_creator(article_id: int) -> int | None:
     """The creator of a published article (None: no such published article)."""
-    return Article.objects.published().filter(pk=article_id).values_list("creator_id", flat=True).first()
+    return published_creators([article_id]).get(article_id)
+
+
+def published_creators(article_ids: list[int]) -> dict[int, int]:
+    """{article id: creator id} for those of the ids that are published articles, in plain SQL:
+    the beacons ask on every request, and compiling the ORM query cost more than running it.
+    Mirrors ArticleQuerySet.published(); a test checks they agree."""
+    if not article_ids:
+        return {}
+    table = connection.ops.quote_name(Article._meta.db_table)
+    marks = ", ".join(["%s"] * len(article_ids))
+    sql = f"SELECT id, creator_id FROM {table} WHERE id IN ({marks}) AND status = %s AND published_at <= %s"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*article_ids, Article.Status.PUBLISHED.value, now])
+        return {int(pk): int(creator) for pk, creator in cursor.fetchall()}
 
 
 def read_window() -> int:
@@ -122,7 +137,7 @@ def record_impressions(visitor: str, seen: dict[int, int]) -> int:
     article counts once per visitor per read window (the first list wins); ids that are not
     published articles (withdrawn since the page was cached) are left out. Three statements
     whatever the batch holds: the articles, the claims, the INSERT. Returns how many counted."""
-    creators = dict(Article.objects.published().filter(pk__in=list(seen)).values_list("pk", "creator_id"))
+    creators = published_creators(list(seen))
     if not creators:
         return 0
     now = timezone.now()

@@ -49,15 +49,18 @@ def _span(n: int) -> str:
 def _overview(creator: Creator, n: int) -> dict[str, Any]:
     days = reports.days_back(n)
     series = reports.creator_days(creator, days)
-    articles = reports.top_articles(creator, days)
     panels = reports.daily_panels(days, series, with_fans=True, span=_span(n))
-    return {
-        "days": days,
-        "cards": reports.cards(series[-1], series[-2]),
-        "panels": panels,
-        "article_rows": articles,
-        "articles_table": reports.articles_table(articles),
-    }
+    return {"days": days, "cards": reports.cards(series[-1], series[-2]), "panels": panels}
+
+
+def _page(request: HttpRequest, qs: Any, size: int) -> Any:
+    paginator = Paginator(qs, size)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        raise Http404("没有这一页。") from None
 
 
 @require_GET
@@ -65,7 +68,19 @@ def _overview(creator: Creator, n: int) -> dict[str, Any]:
 def data(request: HttpRequest) -> HttpResponse:
     creator = creator_of_request(request)
     n = _range(request)
-    ctx = {"creator": creator, "n": n, "ranges": reports.RANGES, "updated": _updated(), **_overview(creator, n)}
+    overview = _overview(creator, n)
+    page = _page(request, reports.creator_articles(creator), reports.ARTICLES_PER_PAGE)
+    rows = reports.article_rows(list(page.object_list), overview["days"])
+    ctx = {
+        "creator": creator,
+        "n": n,
+        "ranges": reports.RANGES,
+        "updated": _updated(),
+        "page": page,
+        "article_rows": rows,
+        "articles_table": reports.articles_table(rows),
+        **overview,
+    }
     return render(request, "stats/data.html", ctx)
 
 
@@ -74,8 +89,10 @@ def data(request: HttpRequest) -> HttpResponse:
 def data_csv(request: HttpRequest, table: str) -> HttpResponse:
     creator = creator_of_request(request)
     n = _range(request)
-    overview = _overview(creator, n)
-    tables = {p.table.key: p.table for p in overview["panels"]} | {"articles": overview["articles_table"]}
+    if table == "articles":
+        rows = reports.all_article_rows(creator, reports.days_back(n))
+        return _csv({"articles": reports.articles_table(rows)}, table, f"tidings-data-{table}-{n}d.csv")
+    tables = {p.table.key: p.table for p in _overview(creator, n)["panels"]}
     return _csv(tables, table, f"tidings-data-{table}-{n}d.csv")
 
 
@@ -140,13 +157,7 @@ def _fans_growth(creator: Creator, n: int) -> reports.Panel:
 def fans(request: HttpRequest) -> HttpResponse:
     creator = creator_of_request(request)
     n = _range(request)
-    paginator = Paginator(reports.fans(creator), FANS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        raise Http404("没有这一页。") from None
+    page = _page(request, reports.fans(creator), FANS_PER_PAGE)
     ctx = {
         "creator": Creator.objects.get(pk=creator.pk),  # the 粉丝 count as it is now
         "n": n,
