@@ -86,7 +86,7 @@ def story(author: Creator) -> Article:
 def cards(html: str) -> dict[str, tuple[str, str]]:
     found = re.findall(
         r'<span class="stat-label">([^<]+)</span>\s*<span class="stat-value">([^<]+)</span>\s*'
-        r'<span class="stat-change[^"]*">([^<]*)<span class="stat-before">（前日 ([^<]+)）',
+        r'<span class="stat-change[^"]*">(?:<span aria-hidden="true">[↑↓] </span>)?([^<]*)<span class="stat-before">（前日 ([^<]+)）',
         html,
     )
     return {label: (value, before) for label, value, _change, before in found}
