@@ -414,7 +414,8 @@ COMMENT_NEW_ACCOUNT_HOURS = env_int("TIDINGS_COMMENT_NEW_ACCOUNT_HOURS", 24)
 # How long a rendered comment section may be served from a per-process cache (no Redis); with a
 # shared cache it is invalidated at once on every comment or vote.
 COMMENT_CACHE_SECONDS = env_int("TIDINGS_COMMENT_CACHE_SECONDS", 10)
-READ_END_REPORTS_PER_READ = env_int("TIDINGS_READ_END_REPORTS_PER_READ", 12)  # read-end beacons per read (tidings.stats)
+# Read-end reports one read may send (tidings.stats: how far down and how long it was read).
+READ_END_REPORTS_PER_READ = env_int("TIDINGS_READ_END_REPORTS_PER_READ", 12)
 
 
 def email_settings(backend: str, data_dir: Path) -> dict[str, object]:
