@@ -207,6 +207,9 @@ BLOCK_CACHE_SECONDS = env_int("TIDINGS_BLOCK_CACHE_SECONDS", 30)
 
 # A visitor's reads of one article count once per window (tidings.engagement.actions).
 READ_WINDOW_SECONDS = env_int("TIDINGS_READ_WINDOW_SECONDS", 1800)
+# Raw statistics events (impressions, reads, read-throughs; tidings.stats) are kept this many days
+# after the worker has rolled them into hourly and daily rows, then deleted.
+EVENTS_KEEP_DAYS = env_int("TIDINGS_EVENTS_KEEP_DAYS", 30)
 
 # A newly approved creator's first N articles go to an editor's review before they are public.
 PROBATION_ARTICLES = env_int("TIDINGS_PROBATION_ARTICLES", 3)
@@ -233,6 +236,7 @@ INSTALLED_APPS = [
     "tidings.engagement",
     "tidings.comments",
     "tidings.discovery",
+    "tidings.stats",
     "tidings.web",
     "tidings.studio",
     "tidings.api",
@@ -413,6 +417,8 @@ COMMENT_NEW_ACCOUNT_HOURS = env_int("TIDINGS_COMMENT_NEW_ACCOUNT_HOURS", 24)
 # How long a rendered comment section may be served from a per-process cache (no Redis); with a
 # shared cache it is invalidated at once on every comment or vote.
 COMMENT_CACHE_SECONDS = env_int("TIDINGS_COMMENT_CACHE_SECONDS", 10)
+# Read-end reports one read may send (tidings.stats: how far down and how long it was read).
+READ_END_REPORTS_PER_READ = env_int("TIDINGS_READ_END_REPORTS_PER_READ", 12)
 
 
 def email_settings(backend: str, data_dir: Path) -> dict[str, object]:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("a/<int:pk>/", views.article, name="article"),
     # Before the optional-slug pattern, which would take "read" and "like" for slugs.
     path("a/<int:pk>/read/", engagement_views.read, name="read"),
+    path("a/<int:pk>/read/end/", engagement_views.read_end, name="read-end"),
+    path("beacon/seen/", engagement_views.seen, name="seen"),
     path("a/<int:pk>/like/", engagement_views.like, name="like"),
     path("a/<int:pk>/save/", engagement_views.save, name="save"),
     path("a/<int:pk>/unsave/", engagement_views.unsave, name="unsave"),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("u/<slug:handle>/", views.creator, name="creator"),
     path("u/<slug:handle>/follow/", views.follow, name="follow"),
     path("care/", views.care, name="care"),
+    path("studio/", include("tidings.stats.urls")),  # 数据中心 and 粉丝
     path("studio/", include("tidings.studio.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("terms/", views.legal, {"which": "terms"}, name="terms"),

@@ -108,12 +108,7 @@
     root.classList.add("js-tabs");
     select(0, false);
   });
-  // Count the read (the page itself may come from the anonymous page cache). The server sets a
-  // visitor cookie with a 307 when there is none; fetch follows it with the cookie.
-  document.querySelectorAll("[data-read-beacon]").forEach(function (el) {
-    fetch(el.getAttribute("data-read-beacon"), { method: "POST", credentials: "same-origin", keepalive: true })
-      .catch(function () { /* a lost read is not worth an error */ });
-  });
+  // The read beacon ([data-read-beacon]) and impressions are counted by static/js/stats.js.
 
   // 点赞 without leaving the page; the form still works without this script.
   function showLike(form, liked, likes) {

@@ -83,7 +83,7 @@ def test_a_script_that_takes_a_new_cookie_for_every_read_is_capped_per_address(
     assert fresh(story).views_count == 4
     assert statuses == [200] * 4 + [429] * 6
     neighbour = Client(REMOTE_ADDR="198.51.100.10")  # another address is not affected
-    assert neighbour.post(f"/a/{story.pk}/read/", follow=True).json() == {"counted": True}
+    assert neighbour.post(f"/a/{story.pk}/read/", follow=True).json()["counted"] is True
 
 
 def test_a_forged_visitor_cookie_does_not_count(client: Client, story: Article) -> None:

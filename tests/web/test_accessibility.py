@@ -79,6 +79,10 @@ PAGES = [
     "studio-revisions",
     "studio-revision",
     "studio-tokens",
+    # 数据中心 and 粉丝 (issue 12), with a fortnight of rolled-up numbers (see studio_pages).
+    "studio-data",
+    "studio-article-data",
+    "studio-fans",
     "search",
     "search-empty",
     # Discovery: the hot list, a topic, and a signed-in reader's 推荐 home and feed settings.
@@ -368,6 +372,7 @@ def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
     client = Client()
     client.force_login(user)
     base = f"/studio/a/{article.pk}/"
+    stats_history(article)
     return client.cookies["sessionid"].value, {
         "studio": "/studio/",
         "studio-new": "/studio/new/",
@@ -375,6 +380,9 @@ def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
         "studio-revisions": f"{base}revisions/",
         "studio-revision": f"{base}revisions/1/",
         "studio-tokens": "/studio/tokens/",
+        "studio-data": "/studio/data/",
+        "studio-article-data": f"{base}data/",
+        "studio-fans": "/studio/fans/",
     }
 
 
@@ -421,6 +429,52 @@ def comment_content(article: Article) -> dict[str, int]:
         moderation.report_comment(rude, people[4], "spam")
         moderation.report_comment(chain, people[0], "false", "说法不实。")
     return {"chain": chain.pk, "reported": rude.pk}
+
+
+def stats_history(article: Article) -> None:
+    """Two weeks of statistics for the article's creator, rolled up: the charts, tables and cards
+    of 数据中心 have real numbers to show."""
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from tidings.creators.models import FollowEvent
+    from tidings.stats import events, rollup
+    from tidings.stats.models import Event
+
+    rnd = random.Random(7)
+    now = timezone.now()
+    made = []
+    for hours in range(14 * 24):
+        at = now - dt.timedelta(hours=hours)
+        for _ in range(rnd.randint(0, 3)):
+            src = rnd.choice(list(events.BY_CODE))
+            host = "weibo.com" if src == events.EXTERNAL else ""
+            common = {"article_id": article.pk, "creator_id": article.creator_id, "at": at}
+            made.append(Event(kind=Event.Kind.IMPRESSION, source=events.LISTS["hot"], **common))
+            made.append(Event(kind=Event.Kind.READ, source=src, host=host, **common))
+            if rnd.random() < 0.2:
+                made.append(Event(kind=Event.Kind.LIKE, **common))
+    Event.objects.bulk_create(made)
+    ends = [
+        Event(
+            kind=Event.Kind.READ_END,
+            article_id=r.article_id,
+            creator_id=r.creator_id,
+            at=r.at,
+            ref=r.pk,
+            depth=rnd.choice([100, 60, 30]),
+            seconds=rnd.randint(10, 300),
+        )
+        for r in Event.objects.filter(kind=Event.Kind.READ)
+    ]
+    Event.objects.bulk_create(ends)
+    for day in range(14):
+        FollowEvent.objects.create(
+            creator_id=article.creator_id, kind=FollowEvent.Kind.FOLLOW, at=now - dt.timedelta(days=day)
+        )
+    rollup.roll_range(now - dt.timedelta(days=15), now + dt.timedelta(hours=1))
 
 
 def withdrawn_article(*keep: Any) -> Article:
@@ -903,7 +957,18 @@ def test_care_mode_text_contrast(pages: dict[str, Any], demo: DemoSite, width: i
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize(
-    "page_type", ["article-zh", "home", "home-personalised", "studio", "studio-edit", "notifications"]
+    "page_type",
+    [
+        "article-zh",
+        "home",
+        "home-personalised",
+        "studio",
+        "studio-edit",
+        "studio-data",
+        "studio-article-data",
+        "studio-fans",
+        "notifications",
+    ],
 )
 def test_care_mode_target_sizes(pages: dict[str, Any], demo: DemoSite, page_type: str, width: int) -> None:
     """Main targets (MAIN_TARGETS, anywhere on the page) at least 60 × 60 px; every other link and

@@ -87,7 +87,7 @@ def test_it_shows_the_thirteen_elements_in_spec_order(client: Client, story: Art
         "热点推荐",  # 9
         'class="block creator-card"',  # 10
         "文章数",
-        "关注度",
+        "粉丝",
         "往期回顾",
         "全部",
         *BOX_TITLES,  # 11

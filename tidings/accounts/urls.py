@@ -5,6 +5,7 @@ from tidings.accounts import views
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("follows/", views.follows_setting, name="follows-setting"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

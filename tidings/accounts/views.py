@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from tidings.accounts.access import can_apply, creator_of, is_editor
 from tidings.accounts.forms import SignupForm, ThrottledAuthenticationForm
+from tidings.creators.actions import follows_public, set_follows_public
 from tidings.lib import ratelimit
 from tidings.lib.client import client_address
 from tidings.moderation.models import Application
@@ -99,5 +100,18 @@ def account(request: HttpRequest) -> HttpResponse:
         "applications": list(Application.objects.of(user).select_related("channel")[:10]),
         "notices": list(for_user(user, [Kind.MODERATION])[:10]),  # 审核通知, from 消息中心
         "messages": messages.get_messages(request),
+        "follows_public": follows_public(user),  # type: ignore[arg-type]
     }
     return render(request, "accounts/account.html", ctx)
+
+
+@login_required
+@require_http_methods(["POST"])
+def follows_setting(request: HttpRequest) -> HttpResponse:
+    """公开我的关注 (public=1|0): whether creators see this reader's name in their 粉丝 list."""
+    if request.POST.get("public") not in ("0", "1"):
+        return HttpResponse("public 只能是 0 或 1。", status=400, content_type="text/plain; charset=utf-8")
+    on = request.POST["public"] == "1"
+    set_follows_public(request.user, on)  # type: ignore[arg-type]
+    messages.success(request, "已公开你的关注。" if on else "已设为不公开关注：创作者的粉丝列表里不显示你的名字。")
+    return HttpResponseRedirect(reverse("account") + "#follows-h")

@@ -1,13 +1,15 @@
-"""Follows: one row per reader and creator, with the 关注度 counter kept in step, and the
+"""Follows: one row per reader and creator, with the 粉丝 counter kept in step, each follow and
+unfollow kept as a FollowEvent (新增粉丝 / 取关 in the creator's 数据中心, tidings.stats), and the
 creator told of a new follower in 消息中心 (新粉丝; tidings.notifications)."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from tidings.accounts.models import User
-from tidings.creators.models import Creator, Follow
+from tidings.creators.models import Creator, Follow, FollowEvent, FollowSetting
 from tidings.lib.sitecache import invalidate_site
 from tidings.notifications.actions import forget_follow, notify_follow
 
@@ -17,6 +19,7 @@ def follow_creator(user: User, creator: Creator) -> bool:
     try:
         with transaction.atomic():
             Follow.objects.create(user=user, creator=creator)
+            FollowEvent.objects.create(creator_id=creator.pk, kind=FollowEvent.Kind.FOLLOW)
             Creator.objects.filter(pk=creator.pk).update(followers_count=F("followers_count") + 1)
             if creator.user_id is not None:
                 notify_follow(creator.user_id, actor=user)
@@ -30,6 +33,7 @@ def unfollow_creator(user: User, creator: Creator) -> bool:
     with transaction.atomic():
         deleted, _ = Follow.objects.filter(user=user, creator=creator).delete()
         if deleted:
+            FollowEvent.objects.create(creator_id=creator.pk, kind=FollowEvent.Kind.UNFOLLOW)
             Creator.objects.filter(pk=creator.pk, followers_count__gt=0).update(
                 followers_count=F("followers_count") - 1
             )
@@ -52,3 +56,13 @@ def followed_handles(user: User, handles: list[str]) -> set[str]:
 def follows_of(user: User) -> QuerySet[Follow]:
     """我的关注: the creators a reader follows, the most recently followed first."""
     return Follow.objects.filter(user=user).select_related("creator").order_by("-created_at", "-pk")
+
+
+def follows_public(user: User) -> bool:
+    return not FollowSetting.objects.filter(user=user, public=False).exists()
+
+
+def set_follows_public(user: User, public: bool) -> None:
+    """公开我的关注 on or off (the account page); off hides the reader's name where a creator's
+    followers are listed, and keeps them in the count."""
+    FollowSetting.objects.update_or_create(user=user, defaults={"public": public, "updated_at": timezone.now()})

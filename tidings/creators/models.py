@@ -35,7 +35,7 @@ class Creator(models.Model):
     badge = models.CharField(max_length=16, choices=Badge.choices, default=Badge.NONE, blank=True)
     # Denormalised counters, kept by tidings.articles.actions / tidings.creators.actions.
     articles_count = models.PositiveIntegerField("文章数", default=0)
-    followers_count = models.PositiveIntegerField("关注度", default=0)
+    followers_count = models.PositiveIntegerField("粉丝", default=0)
     # Articles still to pass review before this creator publishes directly (申请入驻 probation).
     # Approval sets it to settings.PROBATION_ARTICLES; each approved article counts it down.
     probation_left = models.PositiveSmallIntegerField("试用期待审文章数", default=0)
@@ -81,6 +81,45 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "creator"], name="follow_once")]
+        # 粉丝 (/studio/fans/): a creator's followers, newest first (tidings.stats.reports.fans).
+        indexes = [models.Index(fields=["creator", "-created_at"], name="follow_creator_recent")]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.creator_id}"
+
+
+class FollowEvent(models.Model):
+    """A follow or an unfollow as it happened (append-only): the worker rolls them into the
+    creator's 新增粉丝 and 取关 per hour and day (tidings.stats.rollup), and deletes them after
+    TIDINGS_EVENTS_KEEP_DAYS. Who followed is not kept here; the Follow row says who follows now."""
+
+    class Kind(models.IntegerChoices):
+        FOLLOW = 1, "关注"
+        UNFOLLOW = 2, "取关"
+
+    id = models.BigAutoField(primary_key=True)
+    creator_id = models.IntegerField()
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The rollup reads one hour by range; pruning deletes by range.
+        indexes = [models.Index(fields=["at"], name="follow_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.creator_id} @ {self.at}"
+
+
+class FollowSetting(models.Model):
+    """Whether a reader's follows are public (a switch on /accounts/). No row means public. A
+    private follower still counts in 粉丝; where followers are listed (the creator's /studio/fans/)
+    they appear without their name."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="follow_setting"
+    )
+    public = models.BooleanField("公开我的关注", default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: follows {'public' if self.public else 'private'}"

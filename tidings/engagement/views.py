@@ -1,7 +1,8 @@
 """Read, like and 收藏 endpoints, and the reader's 我的收藏 and 浏览历史 pages.
 
 Read and like: Article pages are served from the anonymous page cache, so reads are
-counted by a beacon (static/js/site.js) rather than by the page view.
+counted by a beacon (static/js/stats.js) rather than by the page view; so are impressions (曝光)
+and the read-end report (how far down and how long a read went) for the creator's 数据中心.
 
 Visitors: a signed-in reader is "u:<id>"; anyone else needs the signed first-party cookie
 VISITOR_COOKIE. A request without it gets one and a 307 back to the same URL (the browser repeats
@@ -28,19 +29,64 @@ from tidings.accounts.models import User
 from tidings.articles.models import Article
 from tidings.engagement import actions
 from tidings.engagement.visitors import visitor_for, with_new_visitor
+from tidings.lib import ratelimit
+from tidings.stats import actions as stats_actions
+from tidings.stats import events
 from tidings.web.context import base_ctx, paginate
 
 
 @csrf_exempt  # see the module docstring
 @require_POST
 def read(request: HttpRequest, pk: int) -> HttpResponse:
-    """The read beacon: counts at most once per visitor per article per 30 minutes."""
+    """The read beacon: counts at most once per visitor per article per 30 minutes. It may say
+    where the reader came from (`src`: the list they clicked in, remembered by the script; else
+    `ref`: document.referrer, of which only another site's host is kept). A counted read answers
+    a token for the read-end report (`read_end`)."""
+    try:
+        source, host = events.classify(request.POST.get("src", ""), request.POST.get("ref", ""), request.get_host())
+    except events.Malformed as exc:
+        return _refused(exc)
     visitor = visitor_for(request)
     if visitor is None:
         return with_new_visitor(request)
     user = request.user if request.user.is_authenticated else None
-    counted = actions.record_read(pk, visitor, user)  # type: ignore[arg-type]
+    token = actions.count_read(pk, visitor, user, source=source, host=host)  # type: ignore[arg-type]
+    return JsonResponse({"counted": token is not None, **({"token": token} if token else {})})
+
+
+@csrf_exempt  # see the module docstring; the token, not the cookie, says which read this is
+@require_POST
+def read_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """The read-end report, sent when the page is hidden: `t` the read's token, `d` how far down
+    the body was read (0–100), `s` active seconds so far. Malformed or forged: 400, nothing stored."""
+    try:
+        depth = events.small_int(request.POST.get("d"), 100, "阅读深度")
+        seconds = events.small_int(request.POST.get("s"), 86400, "阅读时长")
+        counted = stats_actions.record_read_end(pk, request.POST.get("t"), depth, seconds)
+    except events.Malformed as exc:
+        return _refused(exc)
+    except ratelimit.RateLimited as exc:
+        return ratelimit.json_429(exc)
     return JsonResponse({"counted": counted})
+
+
+@csrf_exempt  # see the module docstring
+@require_POST
+def seen(request: HttpRequest) -> HttpResponse:
+    """The impression beacon (曝光): `seen` repeated, each `list:article id`, at most
+    events.MAX_BATCH; a malformed batch is refused whole (400) and stores nothing."""
+    try:
+        batch = events.parse_seen(request.POST.getlist("seen"))
+    except events.Malformed as exc:
+        return _refused(exc)
+    visitor = visitor_for(request)
+    if visitor is None:
+        return with_new_visitor(request)
+    return JsonResponse({"counted": actions.record_impressions(visitor, batch)})
+
+
+def _refused(exc: Exception) -> JsonResponse:
+    return JsonResponse({"counted": False, "error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt  # see the module docstring

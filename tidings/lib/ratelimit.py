@@ -67,6 +67,7 @@ LIMITS = {
         Limit("comment-hour", "COMMENTS_PER_HOUR", "HOUR", "跟帖", "account"),
         Limit("comment-day", "COMMENTS_PER_DAY", "DAY", "跟帖", "account"),
         Limit("comment-vote", "COMMENT_VOTES_PER_HOUR", "HOUR", "顶踩", "account"),
+        Limit("read-end", "READ_END_REPORTS_PER_READ", "DAY", "阅读报告", "read (its token)"),
     )
 }
 FIXED_WINDOWS = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}

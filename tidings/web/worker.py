@@ -33,6 +33,7 @@ from tidings.articles.models import Article
 from tidings.comments.actions import prune_address_hashes
 from tidings.engagement.actions import prune_view_windows
 from tidings.lib.retry import Backoff, call_with_retry
+from tidings.stats import rollup as stats_rollup
 from tidings.web.media_gc import collect_if_due
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ CHORES: tuple[Callable[[], object], ...] = (
     collect_if_due,
     thumbs.backfill_chore,
 )
+
+# Every 5 minutes: raw statistics events rolled into hourly and daily rows, old ones deleted.
+CHORES += (stats_rollup.chore,)
 
 
 def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    name = "tidings.stats"
+    label = "stats"
+    verbose_name = "数据中心 Statistics"
