@@ -19,13 +19,22 @@ from tidings.stats.models import Event, Hourly
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def poll(check: Any, seconds: float = 10.0) -> None:
-    """Wait for the live server's thread to have written what `check` looks for."""
+NO_COMMENT_FETCH = """
+new MutationObserver(function () {
+  var s = document.querySelector("[data-comments-src]");
+  if (s) s.removeAttribute("data-comments-src");
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def poll(page: Any, check: Any, seconds: float = 15.0) -> None:
+    """Wait for the live server's thread to have written what `check` looks for. The wait is the
+    page's, so Playwright goes on serving the page's events (its routes) meanwhile."""
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the beacon")
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture
@@ -49,6 +58,11 @@ def test_an_impression_and_a_read_through_are_counted_from_cached_pages(  # type
     warm.close()
 
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    # The article page also fetches its 跟帖 section at load, at the moment the read beacon writes;
+    # the test database is SQLite in memory, whose shared-cache table locks fail instead of waiting
+    # (a file database in WAL mode waits), so that unrelated fetch is left out here. (Not with
+    # page.route: intercepting requests holds back the keepalive beacons.)
+    page.add_init_script(NO_COMMENT_FETCH)
     cache_status: dict[str, str] = {}
     page.on("response", lambda r: cache_status.setdefault(r.url, r.headers.get("x-cache", "")))
     page.goto(url + "/")
@@ -57,12 +71,12 @@ def test_an_impression_and_a_read_through_are_counted_from_cached_pages(  # type
     link.scroll_into_view_if_needed()
     # Seen for a second, then sent with the batch a few seconds later. (One request at a time
     # here: the test database is SQLite in memory, whose shared-cache table locks do not wait.)
-    poll(lambda: Event.objects.filter(kind=Event.Kind.IMPRESSION, article_id=long_story.pk).exists())
+    poll(page, lambda: Event.objects.filter(kind=Event.Kind.IMPRESSION, article_id=long_story.pk).exists())
 
     link.click()  # the click says where the read came from
     page.wait_for_url(f"{url}/a/{long_story.pk}/")
     assert cache_status[f"{url}/a/{long_story.pk}/"] == "HIT"
-    poll(lambda: Event.objects.filter(kind=Event.Kind.READ, article_id=long_story.pk).exists())
+    poll(page, lambda: Event.objects.filter(kind=Event.Kind.READ, article_id=long_story.pk).exists())
     impression = Event.objects.get(kind=Event.Kind.IMPRESSION, article_id=long_story.pk)
     assert events.BY_CODE[impression.source].key in ("home", "hot")
     read = Event.objects.get(kind=Event.Kind.READ, article_id=long_story.pk)
@@ -79,7 +93,7 @@ def test_an_impression_and_a_read_through_are_counted_from_cached_pages(  # type
     wait_until(page, "document.querySelector('.article-body').getBoundingClientRect().bottom < innerHeight")
     page.goto("about:blank")  # leaving: the page is hidden and reports how far and how long
 
-    poll(lambda: Event.objects.filter(kind=Event.Kind.READ_END, ref=read.pk).exists())
+    poll(page, lambda: Event.objects.filter(kind=Event.Kind.READ_END, ref=read.pk).exists())
     end = Event.objects.filter(kind=Event.Kind.READ_END, ref=read.pk).order_by("-depth").first()
     assert end is not None and end.depth == 100 and end.seconds >= 1
     page.close()
