@@ -12,3 +12,15 @@ WHITENOISE_USE_FINDERS = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Background tasks run at once, inside the test (the worker is tested on its own).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# SQLite: a test database in a file, not Django's shared in-memory one. The live server answers a
+# page's requests on several threads at once (the page, its 跟帖 section, the read and impression
+# beacons); on the shared in-memory database a write beside a read fails at once with "database
+# table is locked", while a file in WAL mode with busy_timeout (as in production) lets them wait.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"tidings-test-{os.getpid()}.sqlite3")
+    }
