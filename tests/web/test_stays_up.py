@@ -6,6 +6,7 @@ These run real processes (`tidings worker`, `tidings run`) on a temporary data d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -225,6 +226,7 @@ def site(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, so the teardown reaches gunicorn's workers too
     )
     try:
         wait_healthy(port, within=60)
@@ -235,6 +237,8 @@ def site(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
             for pid in children(proc.pid):
                 os.kill(pid, signal.SIGKILL)
             proc.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever outlived its parent (a gunicorn worker)
 
 
 def test_tidings_run_restarts_a_killed_worker_and_web_server_and_stops_on_sigterm(
