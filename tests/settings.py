@@ -22,5 +22,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     import tempfile
 
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"tidings-test-{os.getpid()}.sqlite3")
+        "NAME": os.path.join(tempfile.gettempdir(), f"test_tidings_{os.getpid()}.sqlite3")
     }

@@ -19,6 +19,7 @@ a fresh user) and is transactional.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -194,7 +195,7 @@ def site(
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         name = str(connection.settings_dict["NAME"])
         in_memory = connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name)
-        if not in_memory and not name.startswith("test_"):
+        if not in_memory and not os.path.basename(name).startswith("test_"):
             pytest.fail(f"refusing to write the demo site into {name}: it is not a test database")
         before = connection.creation.serialize_db_to_string()
         server = None
