@@ -123,6 +123,7 @@
 
   var holder = document.querySelector("[data-comments-src]");
   if (holder) {
+    holder.setAttribute("aria-busy", "true");  // until the section has loaded (or failed to)
     fetch(holder.getAttribute("data-comments-src"), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
@@ -141,7 +142,8 @@
           holder.scrollIntoView();
         }
       })
-      .catch(function () { /* the links to the full list stay */ });
+      .catch(function () { /* the links to the full list stay */ })
+      .then(function () { holder.removeAttribute("aria-busy"); });
   }
 
   var page = document.querySelector(".comments-page");

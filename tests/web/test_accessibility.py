@@ -606,6 +606,8 @@ def visit(page: Any, url: str, *, care: bool, status: int = 200) -> None:
     assert response.ok if status == 200 else response.status == status, f"{url} answered {response.status}"
     in_care = page.evaluate("document.body.classList.contains('care')")
     assert in_care == care, f"{url}: expected {'care' if care else 'normal'} mode, body class says otherwise"
+    # The 跟帖 section under an article loads after the page (aria-busy until then): measure the page it becomes.
+    page.wait_for_selector("[data-comments-src][aria-busy]", state="detached")
 
 
 # --------------------------------------------------------------------------------------------
