@@ -86,6 +86,21 @@ class Article(models.Model):
     tags = models.JSONField(default=list, blank=True)
     lang = models.CharField(max_length=16, default="zh-Hans")
     original = models.BooleanField("原创", default=False)
+
+    class OriginalCheck(models.TextChoices):
+        """What became of a 原创 declaration (the near-duplicate check, then an editor)."""
+
+        NONE = "", "未检查"  # not declared original, or not checked yet
+        PASSED = "passed", "通过"  # no earlier article by another creator overlaps above the threshold
+        MATCHED = "matched", "疑似重复，待审"  # declared anyway (import): in the review queue with the match
+        UPHELD = "upheld", "编辑确认原创"  # an editor looked at the match and kept 原创
+        REFUSED = "refused", "编辑判定非原创"  # an editor looked at the match and took 原创 away
+
+    # Written only by the originality check and the editors' decision on it; the creator index's
+    # 原创度 counts declared originals whose check is PASSED or UPHELD.
+    original_check = models.CharField(
+        "原创检查", max_length=8, choices=OriginalCheck.choices, default=OriginalCheck.NONE, blank=True, editable=False
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
