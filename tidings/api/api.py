@@ -17,6 +17,7 @@ from tidings.api.comments import router as comments_router
 from tidings.api.errors import Error, Invalid, SchemaError
 from tidings.api.notifications import router as notifications_router
 from tidings.api.search import router as search_router
+from tidings.api.stats import router as stats_router
 from tidings.api.write import register
 from tidings.articles.models import Article
 from tidings.discovery import blocks
@@ -316,6 +317,8 @@ def _item(i: blocks.Item) -> dict[str, object]:
 register(api)
 # 跟帖: read, post, vote, delete (tidings/api/comments.py).
 api.add_router("", comments_router)
+# 数据中心 and 粉丝: /me/stats, /me/articles/{id}/stats, /me/fans (tidings/api/stats.py).
+api.add_router("", stats_router)
 
 
 @api.exception_handler(Invalid)
