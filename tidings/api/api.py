@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from tidings.api import paging
 from tidings.api.comments import router as comments_router
 from tidings.api.errors import Error, Invalid, SchemaError
 from tidings.api.notifications import router as notifications_router
@@ -196,27 +195,19 @@ def _comment_links(article_id: str) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"links": _comment_links("$response.body#/items/0/id")}}},
 )
 def list_articles(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
-    if params.page < 1 or not 1 <= params.page_size <= 100:
-        raise HttpError(400, "page must be ≥ 1 and page_size between 1 and 100.")
     qs = Article.objects.published().newest().select_related("creator", "channel")
     if params.channel:
         qs = qs.filter(channel__slug=params.channel)
     if params.creator:
         qs = qs.filter(creator__handle=params.creator)
-    # The pages' paginator (tidings.web.views.paginate): past the last page is 404, and a page
-    # number past the end never reaches the database as an OFFSET.
-    try:
-        page = Paginator(qs, params.page_size).page(params.page)
-    except EmptyPage:
-        raise HttpError(404, f"No page {params.page}.") from None
-    filters = {"page_size": params.page_size, "channel": params.channel, "creator": params.creator}
-    query = urlencode({k: v for k, v in filters.items() if v})
+    page = paging.page_of(qs, params.page, params.page_size)
     return {
         "count": page.paginator.count,
-        "page": page.number,
-        "page_size": params.page_size,
-        "next": f"{request.path}?{query}&page={page.next_page_number()}" if page.has_next() else None,
-        "previous": f"{request.path}?{query}&page={page.previous_page_number()}" if page.has_previous() else None,
+        **paging.links(
+            request,
+            page,
+            {"page_size": params.page_size, "channel": params.channel, "creator": params.creator},
+        ),
         "items": [article_item(a) for a in page.object_list],
     }
 

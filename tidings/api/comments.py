@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +23,7 @@ from pydantic import Field, StrictInt, field_validator
 
 from tidings.accounts.access import acting_user
 from tidings.accounts.models import User
+from tidings.api import paging
 from tidings.api.errors import Error, Invalid, InvalidInput, SchemaError, TooMany
 from tidings.api.write import BearerToken, JsonObject, whole_number
 from tidings.articles.models import Article
@@ -231,8 +231,7 @@ class ListParams(Schema):
     summary="跟帖 under an article: 热门 or 最新, each with the chain it answers",
 )
 def list_comments(request: HttpRequest, article_id: int, params: Query[ListParams]) -> dict[str, Any]:
-    if params.page < 1 or not 1 <= params.page_size <= 100:
-        raise HttpError(400, "page must be ≥ 1 and page_size between 1 and 100.")
+    paging.check(params.page, params.page_size)
     article = _article(article_id)
     viewer = _viewer(request)
     thread = actions.thread_of(article)
@@ -243,16 +242,12 @@ def list_comments(request: HttpRequest, article_id: int, params: Query[ListParam
         )  # fmt: skip
     except EmptyPage:
         raise HttpError(404, f"No page {params.page}.") from None
-    query = urlencode({"sort": params.sort, "page_size": params.page_size})
     return {
         "count": article.comments_count,
         "participants": thread.participants_count if thread else 0,
         "mode": actions.mode_for(article),
         "sort": params.sort,
-        "page": page.number,
-        "page_size": params.page_size,
-        "next": f"{request.path}?{query}&page={page.next_page_number()}" if page.has_next() else None,
-        "previous": f"{request.path}?{query}&page={page.previous_page_number()}" if page.has_previous() else None,
+        **paging.links(request, page, {"sort": params.sort, "page_size": params.page_size}),
         "items": [comment_out(e, viewer) for e in entries],
     }
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
-from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
 from tidings.accounts.access import acting_user
+from tidings.api import paging
 from tidings.api.errors import Error, SchemaError
 from tidings.api.write import BearerToken
 from tidings.notifications import actions
@@ -95,25 +93,20 @@ def item(n: Notification) -> dict[str, Any]:
 
 @router.get("", response={200: NotificationPage, **ERRORS}, summary="消息中心: my notifications, latest first")
 def list_notifications(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
-    if params.page < 1 or not 1 <= params.page_size <= 100:
-        raise HttpError(400, "page must be ≥ 1 and page_size between 1 and 100.")
+    paging.check(params.page, params.page_size)
     user = acting_user(request)
     qs = actions.for_user(user, [params.kind] if params.kind else None)
     if params.unread:
         qs = qs.unread()
-    try:
-        page = Paginator(qs, params.page_size).page(params.page)
-    except EmptyPage:
-        raise HttpError(404, f"No page {params.page}.") from None
-    filters = {"page_size": params.page_size, "kind": params.kind, "unread": "true" if params.unread else ""}
-    query = urlencode({k: v for k, v in filters.items() if v})
+    page = paging.page_of(qs, params.page, params.page_size)
     return {
         "count": page.paginator.count,
         "unread": actions.unread_count(user),
-        "page": page.number,
-        "page_size": params.page_size,
-        "next": f"{request.path}?{query}&page={page.next_page_number()}" if page.has_next() else None,
-        "previous": f"{request.path}?{query}&page={page.previous_page_number()}" if page.has_previous() else None,
+        **paging.links(
+            request,
+            page,
+            {"page_size": params.page_size, "kind": params.kind, "unread": "true" if params.unread else ""},
+        ),
         "items": [item(n) for n in page.object_list],
     }
 

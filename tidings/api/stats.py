@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from tidings.api import paging
 from tidings.api.errors import Error, SchemaError
 from tidings.api.write import BearerToken
 from tidings.articles import access
@@ -242,19 +241,11 @@ def my_article_stats(request: HttpRequest, article_id: int, span: Query[Span]) -
 def my_fans(request: HttpRequest, params: Query[FanParams]) -> dict[str, Any]:
     """A reader who keeps their follows private is listed without a name. Growth by day is in
     /me/stats (follows, unfollows)."""
-    if params.page < 1 or not 1 <= params.page_size <= 100:
-        raise HttpError(400, "page must be ≥ 1 and page_size between 1 and 100.")
+    paging.check(params.page, params.page_size)
     creator = _creator(request)
-    try:
-        page = Paginator(reports.fans(creator), params.page_size).page(params.page)
-    except EmptyPage:
-        raise HttpError(404, f"No page {params.page}.") from None
-    query = urlencode({"page_size": params.page_size})
+    page = paging.page_of(reports.fans(creator), params.page, params.page_size)
     return {
         "count": page.paginator.count,
-        "page": page.number,
-        "page_size": params.page_size,
-        "next": f"{request.path}?{query}&page={page.next_page_number()}" if page.has_next() else None,
-        "previous": f"{request.path}?{query}&page={page.previous_page_number()}" if page.has_previous() else None,
+        **paging.links(request, page, {"page_size": params.page_size}),
         "items": [{"name": f.name or None, "followed_at": f.followed_at} for f in reports.fans_page(page.object_list)],
     }
