@@ -217,6 +217,35 @@ def test_shares_weigh_five_reads(story: Article, other_writer: Creator) -> None:
     assert fresh(rival).hot_score > fresh(story).hot_score  # 6 > 5
 
 
+@pytest.mark.parametrize("counter", sorted(ranking.WEIGHTS))
+def test_the_compiled_bump_moves_counts_and_score_as_the_orm_form_does(writer: Creator, counter: str) -> None:
+    """bump_article runs `bump` compiled once: the same counts and score as the ORM's UPDATE, and
+    the same guards (public now; never below zero), whatever the id and the time."""
+    a = make_article(writer, "编译一次的更新", channel_slug="news")
+    b = make_article(writer, "对照", channel_slug="news")
+    for pk in (a.pk, b.pk):
+        Article.objects.filter(pk=pk).update(views_count=7, shares_count=2, comments_count=1, likes_count=3)
+    for by in (1, 1, 5, -1, -2):
+        assert ranking.bump_article(a.pk, counter, by) == 1
+        assert Article.objects.filter(pk=b.pk).update(**ranking.bump(counter, by)) == 1
+        fa, fb = fresh(a), fresh(b)
+        assert getattr(fa, counter) == getattr(fb, counter)
+        # The engagement term (the score less its age term) is the same; the two differ in age only.
+        assert fa.hot_score - ranking.hot_score(fa.published_at, 0) == pytest.approx(
+            fb.hot_score - ranking.hot_score(fb.published_at, 0)
+        )
+    # The guards: a floor at zero, public articles only, and another id changes nothing.
+    Article.objects.filter(pk=a.pk).update(**{counter: 0})
+    assert ranking.bump_article(a.pk, counter, -1, floor=True) == 0
+    assert getattr(fresh(a), counter) == 0
+    assert ranking.bump_article(a.pk, counter, published=True) == 1
+    Article.objects.filter(pk=a.pk).update(published_at=timezone.now() + dt.timedelta(hours=1))
+    assert ranking.bump_article(a.pk, counter, published=True) == 0  # scheduled: not public yet
+    withdraw(fresh(b), None)
+    assert ranking.bump_article(b.pk, counter, published=True) == 0
+    assert ranking.bump_article(10**9, counter) == 0
+
+
 def test_the_hot_list_is_an_index_scan(writer: Creator) -> None:
     make_article(writer)
     sql_seen: list[str] = []

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from typing import Any
 
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Greatest, Log
+from django.db.models.sql import UpdateQuery
+from django.utils import timezone
 
 TAU_SECONDS = 12.5 * 3600
 EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
@@ -54,6 +59,61 @@ def bump(counter: str, by: int = 1) -> dict[str, object]:
         - Log(10, Greatest(Value(1.0), old * 1.0))
         + Log(10, Greatest(Value(1.0), new * 1.0)),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# bump_article: the same UPDATE, compiled by the ORM once per shape and database
+
+# Stand-ins compiled into the statement in place of this call's id and time, then found again in
+# its parameters (numbers no article id or count takes).
+_ID = -7_301_946_285
+_NOW = dt.datetime(2001, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC)
+_compiled: dict[tuple[str, str, int, bool, bool], tuple[str, Callable[[int], list[Any]]]] = {}
+
+
+def bump_article(article_id: int, counter: str, by: int = 1, *, published: bool = False, floor: bool = False) -> int:
+    """`Article.objects.filter(pk=article_id).update(**bump(counter, by))`, and how many rows it
+    changed (0 or 1): only if the article is public now with `published`, only if the counter is
+    above 0 with `floor` (a take-back never goes below zero).
+
+    The beacons run this on every counted read: resolving the ORM expressions of `bump` cost more
+    than the UPDATE itself (docs/performance.md), so each shape of the statement is compiled once
+    per database and run again with this call's id and time."""
+    key = (connection.alias, counter, by, published, floor)
+    if (found := _compiled.get(key)) is None:
+        found = _compiled[key] = _compile(counter, by, published=published, floor=floor)
+    sql, params = found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params(article_id))
+        return int(cursor.rowcount)
+
+
+def _compile(counter: str, by: int, *, published: bool, floor: bool) -> tuple[str, Callable[[int], list[Any]]]:
+    from tidings.articles.models import Article  # the models import this module's formula
+
+    qs = Article.objects.filter(pk=_ID)
+    if published:
+        qs = qs.filter(status=Article.Status.PUBLISHED, published_at__lte=_NOW)
+    if floor:
+        qs = qs.filter(**{f"{counter}__gt": 0})
+    query: UpdateQuery = qs.query.chain(UpdateQuery)  # type: ignore[assignment]
+    query.add_update_values(bump(counter, by))
+    sql, compiled = query.get_compiler(connection.alias).as_sql()
+    template = list(compiled)
+    at_id = [i for i, p in enumerate(template) if p == _ID]
+    stamp = connection.ops.adapt_datetimefield_value(_NOW)
+    at_now = [i for i, p in enumerate(template) if p == stamp] if published else []
+    if len(at_id) != 1 or len(at_now) != (1 if published else 0):
+        raise RuntimeError(f"bump_article could not find its parameters in {sql!r} {template!r}")
+
+    def params(article_id: int) -> list[Any]:
+        values = list(template)
+        values[at_id[0]] = article_id
+        if at_now:
+            values[at_now[0]] = connection.ops.adapt_datetimefield_value(timezone.now())
+        return values
+
+    return sql, params
 
 
 # The one-line form shown on /hot/ and in docs/ranking.md.

@@ -3,7 +3,7 @@ modes and bans. Pages, the API, the admin and the demo call these functions.
 
 Counting rules (exact under concurrency on both databases):
 - `Article.comments_count` is the number of VISIBLE comments; it moves by ±1 through
-  tidings.articles.ranking.bump (which moves the hot score with it) exactly when a comment
+  tidings.articles.ranking.bump_article (which moves the hot score with it) exactly when a comment
   becomes visible or stops being visible; each such step happens under a row lock on the comment
   (SELECT … FOR UPDATE; SQLite's IMMEDIATE transactions serialise writers), so it happens once.
 - `Thread.participants_count` ("M 人参与") counts readers with at least one visible comment:
@@ -30,7 +30,7 @@ from tidings import audit
 from tidings.accounts.access import is_editor, is_signed_in
 from tidings.accounts.models import User
 from tidings.articles.models import Article
-from tidings.articles.ranking import bump
+from tidings.articles.ranking import bump_article
 from tidings.comments import ranking
 from tidings.comments.models import MAX_LENGTH, Ban, Comment, Mode, Participant, SiteSettings, Thread, Vote, Word
 from tidings.lib import iploc, ratelimit
@@ -221,7 +221,7 @@ def comment_url(comment: Comment) -> str:
 
 def _became_visible(comment: Comment) -> None:
     """Inside the transaction that made `comment` visible (and holds its row)."""
-    Article.objects.filter(pk=comment.article_id).update(**bump("comments_count"))
+    bump_article(comment.article_id, "comments_count")
     _participation(comment.article_id, comment.author_id, +1)
     changed(comment.article_id)
     transaction.on_commit(lambda: _announce(comment))
@@ -230,7 +230,7 @@ def _became_visible(comment: Comment) -> None:
 def _stopped_being_visible(comment: Comment) -> None:
     if comment.status in (Comment.Status.DELETED, Comment.Status.REMOVED):
         notifications.forget_comment([comment.pk])  # nobody is shown a deleted comment's words
-    Article.objects.filter(pk=comment.article_id, comments_count__gt=0).update(**bump("comments_count", -1))
+    bump_article(comment.article_id, "comments_count", -1, floor=True)
     _participation(comment.article_id, comment.author_id, -1)
     changed(comment.article_id)
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from tidings.accounts.models import User
 from tidings.articles.models import Article
-from tidings.articles.ranking import bump
+from tidings.articles.ranking import bump_article
 from tidings.engagement.models import HistorySetting, Like, Read, Save, ViewWindow
 from tidings.stats import events
 from tidings.stats.models import Event
@@ -49,7 +49,7 @@ def record_share(article_id: int, target: str, visitor: str) -> bool:
     if not _claim_read(f"s:{target}:{visitor}", article_id, timezone.now()):
         return False
     with transaction.atomic():
-        if Article.objects.published().filter(pk=article_id).update(**bump("shares_count")) != 1:
+        if bump_article(article_id, "shares_count", published=True) != 1:
             return False
         events.record(Event.Kind.SHARE, article_id, creator_id)
     return True
@@ -125,7 +125,7 @@ def count_read(
     if not _claim_read(visitor, article_id, now):
         return None
     with transaction.atomic():
-        if Article.objects.published().filter(pk=article_id).update(**bump("views_count")) != 1:
+        if bump_article(article_id, "views_count", published=True) != 1:
             return None
         read = events.NewEvent(Event.Kind.READ, article_id, creator_id, at=now, source=source, host=host)
         event_id = events.append_one(read)
@@ -186,7 +186,7 @@ def like(article_id: int, visitor: str) -> bool:
     _row, created = Like.objects.get_or_create(visitor=visitor, article_id=article_id, defaults={"updated_at": now})
     if not created and not Like.objects.filter(pk=_row.pk, active=False).update(active=True, updated_at=now):
         return False
-    if Article.objects.filter(pk=article_id).update(**bump("likes_count")) != 1:
+    if bump_article(article_id, "likes_count") != 1:
         return False
     events.record(Event.Kind.LIKE, article_id, creator_id)
     return True
@@ -199,7 +199,7 @@ def unlike(article_id: int, visitor: str) -> bool:
         active=False, updated_at=timezone.now()
     ):
         return False
-    if Article.objects.filter(pk=article_id, likes_count__gt=0).update(**bump("likes_count", -1)) != 1:
+    if bump_article(article_id, "likes_count", -1, floor=True) != 1:
         return False
     creator_id = Article.objects.filter(pk=article_id).values_list("creator_id", flat=True).first()
     if creator_id is not None:
