@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from tidings.api.comments import router as comments_router
+from tidings.api.creator_index import router as creator_index_router
 from tidings.api.errors import Error, Invalid, SchemaError
 from tidings.api.notifications import router as notifications_router
 from tidings.api.search import router as search_router
@@ -316,6 +317,8 @@ def _item(i: blocks.Item) -> dict[str, object]:
 register(api)
 # 跟帖: read, post, vote, delete (tidings/api/comments.py).
 api.add_router("", comments_router)
+# 创作者指数: GET /me/index (tidings/api/creator_index.py).
+api.add_router("", creator_index_router)
 
 
 @api.exception_handler(Invalid)
