@@ -133,7 +133,13 @@ def test_too_little_data_gives_the_stated_neutral_values(others: list[Creator]) 
     snap = Snapshot.objects.get(creator=newcomer)
     activity = round(200 * (1 - math.exp(-1 / 30)))  # 7
     focus = round(200 * 1 / 1 * (1 / 10))  # 20
-    assert (snap.originality, snap.activity, snap.focus, snap.interaction, snap.health) == (100, activity, focus, 100, 100)
+    assert (snap.originality, snap.activity, snap.focus, snap.interaction, snap.health) == (
+        100,
+        activity,
+        focus,
+        100,
+        100,
+    )
     assert snap.index == 327 and snap.level == 2
 
 
@@ -174,6 +180,21 @@ def test_running_twice_the_same_day_changes_nothing(author: Creator, others: lis
     assert list(Snapshot.objects.order_by("creator_id").values("creator_id", "day", "index", "level", "facts")) == first
     assert list(Creator.objects.order_by("pk").values_list("pk", "level", "badge")) == creators
     assert Snapshot.objects.filter(day=NIGHT).count() == Creator.objects.count()
+
+
+def test_filling_in_an_earlier_day_leaves_the_cards_as_the_latest_day_set_them(
+    author: Creator, others: list[Creator]
+) -> None:
+    compute.run(NIGHT)
+    author.refresh_from_db()
+    assert (author.level, author.badge) == (3, Creator.Badge.RISING)
+    earlier = NIGHT - dt.timedelta(days=100)  # before most of the history: a lower index
+    compute.run(earlier)
+    assert Snapshot.objects.get(creator=author, day=earlier).level < 3
+    author.refresh_from_db()
+    assert (author.level, author.badge) == (3, Creator.Badge.RISING)
+    assert IndexRun.objects.get().last_day == NIGHT
+    assert [s.day for s in compute.trend(author)] == [earlier, NIGHT]
 
 
 def test_the_worker_runs_it_once_a_day_after_the_configured_hour(author: Creator, settings: object) -> None:

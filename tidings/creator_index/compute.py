@@ -51,6 +51,7 @@ NEUTRAL_HEALTH = NEUTRAL  # 健康度's base with fewer than MIN_READS reads
 PENALTY_REPORT = 25  # per upheld report (an article withdrawn on reports, a comment deleted on reports)
 PENALTY_REJECTION = 30  # per article an editor rejected
 PENALTY_WITHDRAWAL = 50  # per article an editor took down after publishing
+UPDATE_CHUNK = 900  # creators per UPDATE … WHERE pk IN (…): within every database's parameter limit
 
 DIMENSIONS = (
     ("originality", "原创度"),
@@ -259,12 +260,16 @@ def run(day: dt.date | None = None) -> Result:
         state = IndexRun.objects.select_for_update().get_or_create(pk=1)[0]
         Snapshot.objects.filter(day=day).delete()
         Snapshot.objects.bulk_create(snapshots, batch_size=500)
-        for (level, badge), ids in wanted.items():
+        # The creators' level and badge follow the latest day only: filling in an earlier day
+        # (`tidings creatorindex --day`) stores its snapshots and leaves the cards alone.
+        latest = state.last_day is None or day >= state.last_day
+        for (level, badge), ids in wanted.items() if latest else ():
             moved = [pk for pk in ids if now_held.get(pk) != (level, badge)]
-            if moved:
-                changed += Creator.objects.filter(pk__in=moved).update(level=level, badge=badge)
+            for i in range(0, len(moved), UPDATE_CHUNK):
+                chunk = moved[i : i + UPDATE_CHUNK]
+                changed += Creator.objects.filter(pk__in=chunk).update(level=level, badge=badge)
         seconds = time.perf_counter() - began
-        if state.last_day is None or day >= state.last_day:
+        if latest:
             state.last_day = day
         state.finished_at, state.seconds, state.creators = timezone.now(), seconds, len(snapshots)
         state.save()
