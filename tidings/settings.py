@@ -210,6 +210,10 @@ READ_WINDOW_SECONDS = env_int("TIDINGS_READ_WINDOW_SECONDS", 1800)
 # Raw statistics events (impressions, reads, read-throughs; tidings.stats) are kept this many days
 # after the worker has rolled them into hourly and daily rows, then deleted.
 EVENTS_KEEP_DAYS = env_int("TIDINGS_EVENTS_KEEP_DAYS", 30)
+# 创作者指数: `tidings worker` computes it once a day, at the first minute past this hour (site time).
+CREATOR_INDEX_HOUR = env_int("TIDINGS_CREATOR_INDEX_HOUR", 3)
+if CREATOR_INDEX_HOUR > 23:
+    raise ImproperlyConfigured(f"TIDINGS_CREATOR_INDEX_HOUR={CREATOR_INDEX_HOUR} must be an hour, 0–23.")
 
 # A newly approved creator's first N articles go to an editor's review before they are public.
 PROBATION_ARTICLES = env_int("TIDINGS_PROBATION_ARTICLES", 3)
@@ -237,6 +241,7 @@ INSTALLED_APPS = [
     "tidings.comments",
     "tidings.discovery",
     "tidings.stats",
+    "tidings.creator_index",
     "tidings.web",
     "tidings.studio",
     "tidings.api",

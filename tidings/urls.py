@@ -40,6 +40,7 @@ urlpatterns = [
     path("u/<slug:handle>/follow/", views.follow, name="follow"),
     path("care/", views.care, name="care"),
     path("studio/", include("tidings.stats.urls")),  # 数据中心 and 粉丝
+    path("", include("tidings.creator_index.urls")),  # 创作者指数: /studio/index/, /review/creators/index/
     path("studio/", include("tidings.studio.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("terms/", views.legal, {"which": "terms"}, name="terms"),

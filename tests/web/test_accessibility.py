@@ -84,6 +84,9 @@ PAGES = [
     "studio-data",
     "studio-article-data",
     "studio-fans",
+    # 创作者指数 (issue 12.3): the creator's page (a fortnight of snapshots) and the editors' distribution.
+    "studio-index",
+    "review-creator-index",
     "search",
     "search-empty",
     # Discovery: the hot list, a topic, and a signed-in reader's 推荐 home and feed settings.
@@ -116,6 +119,7 @@ SIGNED_IN = {
     "review-application": "editor",
     "review-article": "editor",
     "review-reports": "editor",
+    "review-creator-index": "editor",
     "comments-reader": "follower",  # wrote one of the comments, 顶'd the pinned one
     "comment-report": "applicant",
     "review-comment": "editor",
@@ -232,6 +236,7 @@ def site(
                 "review-application": f"/review/applications/{queue['application']}/",
                 "review-article": f"/review/articles/{queue['article']}/",
                 "review-reports": f"/review/reports/{queue['reported']}/",
+                "review-creator-index": "/review/creators/index/",
                 "search": f"/search?q={quote(zh.title[:2])}",
                 "search-empty": "/search",
                 "hot": "/hot/",
@@ -374,6 +379,7 @@ def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
     client.force_login(user)
     base = f"/studio/a/{article.pk}/"
     stats_history(article)
+    index_history()
     return client.cookies["sessionid"].value, {
         "studio": "/studio/",
         "studio-new": "/studio/new/",
@@ -384,6 +390,7 @@ def studio_pages(article: Article) -> tuple[str, dict[str, str]]:
         "studio-data": "/studio/data/",
         "studio-article-data": f"{base}data/",
         "studio-fans": "/studio/fans/",
+        "studio-index": "/studio/index/",
     }
 
 
@@ -476,6 +483,16 @@ def stats_history(article: Article) -> None:
             creator_id=article.creator_id, kind=FollowEvent.Kind.FOLLOW, at=now - dt.timedelta(days=day)
         )
     rollup.roll_range(now - dt.timedelta(days=15), now + dt.timedelta(hours=1))
+
+
+def index_history() -> None:
+    """A fortnight of nightly 创作者指数 runs: the studio's trend and the editors' distribution."""
+    import datetime as dt
+
+    from tidings.creator_index import compute
+
+    for back in range(13, -1, -1):
+        compute.run(compute.today() - dt.timedelta(days=back))
 
 
 def withdrawn_article(*keep: Any) -> Article:

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from tidings.api import paging
 from tidings.api.comments import router as comments_router
+from tidings.api.creator_index import router as creator_index_router
 from tidings.api.errors import Error, Invalid, SchemaError
 from tidings.api.notifications import router as notifications_router
 from tidings.api.search import router as search_router
@@ -310,6 +311,8 @@ register(api)
 api.add_router("", comments_router)
 # 数据中心 and 粉丝: /me/stats, /me/articles/{id}/stats, /me/fans (tidings/api/stats.py).
 api.add_router("", stats_router)
+# 创作者指数: GET /me/index (tidings/api/creator_index.py).
+api.add_router("", creator_index_router)
 
 
 @api.exception_handler(Invalid)

@@ -6,10 +6,11 @@ from tidings.lib.admin import InvalidatingAdmin
 
 @admin.register(Creator)
 class CreatorAdmin(InvalidatingAdmin):
-    list_display = ("name", "handle", "kind", "badge", "articles_count", "followers_count", "created_at")
-    list_filter = ("kind", "badge")
+    list_display = ("name", "handle", "kind", "level", "badge", "articles_count", "followers_count", "created_at")
+    list_filter = ("kind", "level", "badge")
     search_fields = ("name", "handle", "motto")
-    readonly_fields = ("articles_count", "followers_count")
+    # The badge and level follow the nightly 创作者指数 (tidings.creator_index), not a hand.
+    readonly_fields = ("level", "badge", "articles_count", "followers_count")
     raw_id_fields = ("user",)
 
 

@@ -32,7 +32,10 @@ class Creator(models.Model):
     motto = models.CharField("签名", max_length=120, blank=True)
     bio = models.TextField("简介", blank=True)
     avatar = models.CharField(max_length=255, blank=True, help_text="Path under MEDIA_ROOT.")
-    badge = models.CharField(max_length=16, choices=Badge.choices, default=Badge.NONE, blank=True)
+    # Earned and lost by level, never set by hand: the nightly 创作者指数 run writes both
+    # (tidings.creator_index.compute.run; Lv3 新锐, Lv4 优质, Lv5 明星). Level 0: not rated yet.
+    badge = models.CharField(max_length=16, choices=Badge.choices, default=Badge.NONE, blank=True, editable=False)
+    level = models.PositiveSmallIntegerField("等级", default=0, editable=False)
     # Denormalised counters, kept by tidings.articles.actions / tidings.creators.actions.
     articles_count = models.PositiveIntegerField("文章数", default=0)
     followers_count = models.PositiveIntegerField("粉丝", default=0)

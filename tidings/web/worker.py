@@ -31,6 +31,7 @@ from django.utils import timezone
 from tidings.articles import thumbs, transitions
 from tidings.articles.models import Article
 from tidings.comments.actions import prune_address_hashes
+from tidings.creator_index import compute as creator_index
 from tidings.engagement.actions import prune_view_windows
 from tidings.lib.retry import Backoff, call_with_retry
 from tidings.stats import rollup as stats_rollup
@@ -47,6 +48,8 @@ CHORES: tuple[Callable[[], object], ...] = (
 
 # Every 5 minutes: raw statistics events rolled into hourly and daily rows, old ones deleted.
 CHORES += (stats_rollup.chore,)
+# Once a day after TIDINGS_CREATOR_INDEX_HOUR: 创作者指数, levels and badges (tidings.creator_index).
+CHORES += (creator_index.chore,)
 
 
 def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:
