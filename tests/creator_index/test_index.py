@@ -182,6 +182,19 @@ def test_running_twice_the_same_day_changes_nothing(author: Creator, others: lis
     assert Snapshot.objects.filter(day=NIGHT).count() == Creator.objects.count()
 
 
+def test_statistics_of_a_deleted_creator_make_no_snapshot(author: Creator, others: list[Creator]) -> None:
+    """Statistics rows name creators by number: a creator deleted since leaves rows behind, and
+    the nightly run must neither fail on them (a snapshot's foreign key) nor score them."""
+    gone = make_writer("gone")
+    daily(gone, 3, reads=500, likes=40)
+    gone_id = gone.pk
+    Creator.objects.filter(pk=gone_id).delete()
+    assert CreatorDaily.objects.filter(creator_id=gone_id).exists()
+    result = compute.run(NIGHT)
+    assert result.creators == Creator.objects.count()
+    assert not Snapshot.objects.filter(creator_id=gone_id).exists()
+
+
 def test_filling_in_an_earlier_day_leaves_the_cards_as_the_latest_day_set_them(
     author: Creator, others: list[Creator]
 ) -> None:

@@ -130,7 +130,8 @@ def window(day: dt.date) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]:
 def gather(day: dt.date) -> dict[int, Facts]:
     """Every creator's facts for the index of `day`."""
     first, last, start, end = window(day)
-    facts: dict[int, Facts] = {pk: Facts() for pk in Creator.objects.values_list("pk", flat=True)}
+    creators = set(Creator.objects.values_list("pk", flat=True))
+    facts: dict[int, Facts] = {pk: Facts() for pk in creators}
 
     def of(creator_id: int | None) -> Facts:
         return facts.setdefault(int(creator_id or 0), Facts())
@@ -213,7 +214,10 @@ def gather(day: dt.date) -> dict[int, Facts]:
         # Net likes and comments may be negative on a day; never below zero in all.
         f.interactions = max(0, sum(int(row[k] or 0) for k in ("likes", "shares", "comments", "follows")))
 
-    facts.pop(0, None)  # rows of no creator (an article's creator deleted meanwhile)
+    # Statistics rows name creators by number, not by a foreign key: a creator deleted since
+    # leaves rows that must not become snapshots (their creator_id would point nowhere).
+    for gone in set(facts) - creators:
+        del facts[gone]
     ratios = [f.interactions / f.reads for f in facts.values() if f.reads >= MIN_READS]
     median = statistics.median(ratios) if ratios else None
     for f in facts.values():

@@ -38,7 +38,9 @@ from tidings.articles.ranking import engagement, hot_score
 from tidings.articles.rendering import media_url, resolved
 from tidings.articles.transitions import bulk_publish, refresh_creator_counts
 from tidings.channels.models import Channel, Pick
+from tidings.creator_index import compute as creator_index
 from tidings.creators.models import Creator, Follow
+from tidings.demo import stats as demo_stats
 from tidings.demo import words
 from tidings.demo.comments import Written, commenters_for, nickname, plan_threads
 from tidings.demo.pictures import PictureSpec, draw_avatar, draw_picture, pool_specs
@@ -46,6 +48,7 @@ from tidings.demo.text import Picture, chinese_name, english_name, write_article
 from tidings.lib.images import discard, process_image
 from tidings.lib.markup import ResolvedImage, render_markdown
 from tidings.lib.sitecache import invalidate_site
+from tidings.lib.timefmt import site_zone
 
 # Called as progress(done, total, what), e.g. (100, 500, "articles"): at 0, about every 5%, and at the end.
 Progress = Callable[[int, int, str], None]
@@ -177,6 +180,13 @@ class _Run:
         self.report(0, len(made), "indexing")
         refresh_derived((a.pk for a in made), progress=self.report)
         self.report(len(made), len(made), "indexing")
+        # 数据中心's rows for the demo's history, then the 创作者指数 they earn: the creators'
+        # levels and badges from then on are the nightly run's, as on a real site.
+        self.report(0, 2, "statistics")
+        demo_stats.write(random.Random(self.rng.random()), self.now, [a.pk for a in made])
+        self.report(1, 2, "statistics")
+        creator_index.run(self.now.astimezone(site_zone()).date())
+        self.report(2, 2, "statistics")
         return Summary(
             articles=len(made),
             english=sum(a.lang == "en" for a in made),
