@@ -3,8 +3,12 @@ paragraphs marked; 确认原创 / 取消原创 decide it, and both creators are 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_article, make_writer
 from tests.originality_texts import COPY, ORIGINAL
@@ -81,3 +85,19 @@ def test_readers_and_the_creator_cannot_decide(client: Client, pair: tuple[Artic
     _, copy = pair
     client.force_login(copy.creator.user)
     assert client.get(f"/review/originals/{copy.pk}/").status_code == 403
+
+
+def test_the_queue_lists_matches_without_a_query_per_item(
+    desk: Client, pair: tuple[Article, Article], settings: Any
+) -> None:
+    settings.BLOCK_CACHE_SECONDS = 0
+    with CaptureQueriesContext(connection) as one:
+        desk.get("/review/")
+    for i in range(3):
+        copy = make_article(make_writer(f"copier{i}"), f"又一篇搬运{i}", body=COPY, original=True)
+        originality.record_matches(copy, originality.judge(copy, None, on_match="review"))
+        Article.objects.filter(pk=copy.pk).update(original_check=copy.original_check)
+    with CaptureQueriesContext(connection) as four:
+        html = desk.get("/review/").content.decode()
+    assert html.count("/review/originals/") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
