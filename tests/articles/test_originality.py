@@ -188,3 +188,30 @@ def test_the_backfill_fingerprints_older_articles_and_judges_their_declarations(
     assert Article.objects.get(pk=later.pk).original_check == Check.MATCHED
     assert OriginalityMatch.objects.filter(article=later, earlier=first).exists()
     assert Fingerprint.objects.count() == 2
+
+
+def test_a_held_edit_keeps_its_repost_and_statements_until_an_editor_approves_it(editor: object) -> None:
+    creator = make_writer("probation", probation_left=2)
+    article = make_article(creator, "试用期的文章", body=SAME_TOPIC)
+    data = clean_article_input(
+        {
+            "title": "试用期的文章",
+            "body_md": SAME_TOPIC,
+            "repost_source": "滨海日报",
+            "repost_url": "https://example.com/b",
+            "statements": ["ai"],
+        }
+    )
+
+    actions.edit_article(article, creator.user, data)
+
+    article.refresh_from_db()
+    assert (article.repost_source, article.statements) == ("", [])  # readers still see the live text
+    assert (article.pending_edit.repost_source, article.pending_edit.statements) == ("滨海日报", ["ai"])
+    transitions.approve_edit(article, editor)  # type: ignore[arg-type]
+    article.refresh_from_db()
+    assert (article.repost_source, article.repost_url, article.statements) == (
+        "滨海日报",
+        "https://example.com/b",
+        ["ai"],
+    )

@@ -280,6 +280,9 @@ class PendingEdit(models.Model):
     tags = models.JSONField(default=list, blank=True)
     cover = models.CharField(max_length=255, blank=True)
     original = models.BooleanField(default=False)
+    repost_source = models.CharField(max_length=200, blank=True)
+    repost_url = models.URLField(max_length=500, blank=True)
+    statements = models.JSONField(default=list, blank=True)
     # [{"title", "source", "url", "published_at" (ISO or null)}, …], as Revision.references.
     references = models.JSONField(default=list, blank=True)
     base_version = models.PositiveIntegerField()  # the live article's version when the edit began

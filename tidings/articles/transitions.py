@@ -460,10 +460,15 @@ def approve_edit(article: Article, by: User | None, reason: str = "", *, version
     article.tags = list(held.tags)
     article.cover = held.cover
     article.original = held.original
+    article.repost_source, article.repost_url = held.repost_source, held.repost_url
+    article.statements = list(held.statements)
     article.slug = url_slug(None, held.title)
     article.lang = detect_lang(f"{held.title} {held.body_md[:4000]}")
     article.edited_at = timezone.now()
+    # Judged when it was held; anything published since that it matches goes to the queue.
+    matches = originality.judge(article, None, on_match="review")
     store(article, [*CONTENT_FIELDS, "edited_at"])
+    originality.record_matches(article, matches)
     write_references(article, references_from_snapshot(held.references))
     held.delete()
     audit.record(by, "article.approve_edit", article, reason, version=article.version)

@@ -71,9 +71,9 @@ def raw_from_held(held: PendingEdit) -> dict[str, Any]:
         "tags": "，".join(str(t) for t in held.tags),
         "cover": held.cover,
         "original": held.original,
-        "repost_source": held.article.repost_source,
-        "repost_url": held.article.repost_url,
-        "statements": list(held.article.statements),
+        "repost_source": held.repost_source,
+        "repost_url": held.repost_url,
+        "statements": list(held.statements),
         "references": [
             {**r, "date": local_input(parse_when(r.get("published_at")), date_only=True)} for r in held.references
         ],
