@@ -215,3 +215,17 @@ def test_a_held_edit_keeps_its_repost_and_statements_until_an_editor_approves_it
         "https://example.com/b",
         ["ai"],
     )
+
+
+def test_the_worker_runs_the_backfill_and_logs_what_is_left(caplog: pytest.LogCaptureFixture) -> None:
+    from tidings.web import worker
+
+    assert originality.backfill_chore in worker.CHORES
+    make_article(make_writer("first"), "江城内涝治理见成效", body=ORIGINAL, original=True)
+    Fingerprint.objects.all().delete()
+
+    with caplog.at_level("INFO", logger="tidings.articles.originality"):
+        assert originality.backfill_chore() == 1
+
+    assert "fingerprinted 1 older articles, 0 to go" in caplog.text
+    assert Article.objects.get().original_check == Check.PASSED
