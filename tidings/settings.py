@@ -218,6 +218,10 @@ if CREATOR_INDEX_HOUR > 23:
 # A newly approved creator's first N articles go to an editor's review before they are public.
 PROBATION_ARTICLES = env_int("TIDINGS_PROBATION_ARTICLES", 3)
 
+# The originality check (tidings.articles.originality): 原创 cannot be declared for a text whose
+# estimated Jaccard similarity to an earlier article of another creator is at least this (percent).
+ORIGINAL_THRESHOLD = env_int("TIDINGS_ORIGINAL_THRESHOLD", 60, minimum=1) / 100
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

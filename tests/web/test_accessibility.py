@@ -37,6 +37,7 @@ from django.test.utils import modify_settings, override_settings
 
 from tests.browser import fontless_env, launch
 from tidings.articles.models import Article
+from tidings.creators.models import Creator
 from tidings.web.pagecache import CARE_COOKIE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -67,6 +68,8 @@ PAGES = [
     "review-application",
     "review-article",
     "review-reports",
+    # 原创核查 (issue 12.4): a declared original over an earlier article, the two texts side by side.
+    "review-original",
     # 跟帖 (issue 11.12): the comments page (anonymous, and a signed-in reader's newest tab), the report
     # page, and an editor's page of a reported comment (the queue above lists held and reported ones).
     "comments",
@@ -120,6 +123,7 @@ SIGNED_IN = {
     "review-article": "editor",
     "review-reports": "editor",
     "review-creator-index": "editor",
+    "review-original": "editor",
     "comments-reader": "follower",  # wrote one of the comments, 顶'd the pinned one
     "comment-report": "applicant",
     "review-comment": "editor",
@@ -237,6 +241,7 @@ def site(
                 "review-article": f"/review/articles/{queue['article']}/",
                 "review-reports": f"/review/reports/{queue['reported']}/",
                 "review-creator-index": "/review/creators/index/",
+                "review-original": f"/review/originals/{queue['original']}/",
                 "search": f"/search?q={quote(zh.title[:2])}",
                 "search-empty": "/search",
                 "hot": "/hot/",
@@ -335,8 +340,28 @@ def moderation_content() -> dict[str, Any]:
         "application": pending.pk,
         "article": published[0].pk,
         "reported": published[1].pk,
+        "original": _matched_original(published[1]).pk,
         "sessions": {"editor": session(editor), "applicant": session(applicant)},
     }
+
+
+def _matched_original(earlier: Any) -> Any:
+    """An import's way into 原创核查: another creator's copy of `earlier`, declared original."""
+    from tidings.articles import originality, transitions
+    from tidings.articles.actions import save_article
+
+    copier = Creator.objects.exclude(pk=earlier.creator_id).order_by("pk").first()
+    copy = Article(
+        creator=copier, channel=earlier.channel, title="搬运：" + earlier.title[:30], body_md=earlier.body_md
+    )
+    copy.original = True
+    copy.body_html = earlier.body_html
+    found = originality.judge(copy, None, on_match="review")
+    save_article(copy, copy.body_html)
+    transitions.publish(copy, None)
+    originality.record_matches(copy, found)
+    assert copy.original_check == Article.OriginalCheck.MATCHED
+    return copy
 
 
 @contextmanager

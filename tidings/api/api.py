@@ -19,7 +19,7 @@ from tidings.api.notifications import router as notifications_router
 from tidings.api.search import router as search_router
 from tidings.api.stats import router as stats_router
 from tidings.api.write import register
-from tidings.articles.models import Article
+from tidings.articles.models import STATEMENTS, Article
 from tidings.discovery import blocks
 from tidings.lib import ratelimit
 from tidings.lib.markup import plain_text
@@ -93,6 +93,20 @@ class Counts(Schema):
     likes: int
 
 
+class Repost(Schema):
+    """转载: where the article was first published."""
+
+    source: str = Field(description="The source's name")
+    url: str = Field(description="The original's address (http or https)")
+
+
+class Statement(Schema):
+    """创作声明: one of ai (含AI生成内容), opinion (个人观点仅供参考), fiction (虚构演绎), external (引用站外信息)."""
+
+    code: str
+    label: str
+
+
 class ArticleItem(Schema):
     id: int
     title: str
@@ -101,7 +115,9 @@ class ArticleItem(Schema):
     creator: CreatorRef
     channel: ChannelRef
     published_at: dt.datetime | None
-    original: bool
+    original: bool = Field(description="原创 as shown: declared, and not held or refused after the originality check")
+    repost: Repost | None = Field(description="转载 and its source; null for an article that is not a repost")
+    statements: list[Statement] = Field(description="创作声明, as shown under the title")
     lang: str
     counts: Counts
 
@@ -162,7 +178,9 @@ def article_item(a: Article) -> dict[str, object]:
         },
         "channel": {"slug": a.channel.slug, "name": a.channel.name, "url": a.channel.get_absolute_url()},
         "published_at": a.published_at,
-        "original": a.original,
+        "original": a.shows_original,
+        "repost": {"source": a.repost_source, "url": a.repost_url} if a.is_repost else None,
+        "statements": [{"code": c, "label": STATEMENTS[c]} for c in a.statements if c in STATEMENTS],
         "lang": a.lang,
         "counts": counts(a),
     }

@@ -27,6 +27,7 @@ from tidings.api.tokens import user_for_token
 from tidings.articles import access, actions, images, transitions
 from tidings.articles import input as article_input
 from tidings.articles.models import Article, PendingEdit
+from tidings.articles.originality import OriginalityRefused
 from tidings.creators.models import Creator
 from tidings.lib import ratelimit
 from tidings.lib.client import client_address
@@ -127,7 +128,20 @@ class ArticleIn(JsonObject):
         default_factory=list, max_length=article_input.MAX_TAGS
     )
     cover: str = Field("", max_length=MAX_URL, description="URL or path of an image uploaded with POST /images")
-    original: StrictBool = False
+    original: StrictBool = Field(
+        False,
+        description="原创: refused with 422 when the text overlaps an earlier article of another creator "
+        "(estimated Jaccard similarity at or above the site's threshold, 0.6 by default)",
+    )
+    repost_source: str = Field("", max_length=200, description="转载: the source's name (with repost_url)")
+    repost_url: str = Field(
+        "", max_length=MAX_URL, description="转载: the original's http(s) address (with repost_source)"
+    )
+    statements: list[Literal["ai", "opinion", "fiction", "external"]] = Field(
+        default_factory=list,
+        max_length=4,
+        description="创作声明: ai 含AI生成内容, opinion 个人观点仅供参考, fiction 虚构演绎, external 引用站外信息",
+    )
     references: list[ReferenceIn] = Field(default_factory=list, max_length=article_input.MAX_REFERENCES)
     version: StrictInt | None = Field(None, description="PUT: the version this text is based on; older → 409")
     publish: StrictBool = Field(False, description="Publish (or schedule, or submit for review) after saving")
@@ -170,6 +184,12 @@ class MyArticle(Schema):
     tags: list[str]
     cover: str
     original: bool
+    original_check: str = Field(
+        description="What became of 原创: '' (not declared), passed, matched (in review), upheld or refused by an editor"
+    )
+    repost_source: str
+    repost_url: str
+    statements: list[str]
     references: list[ReferenceOut]
     published_at: dt.datetime | None
     updated_at: dt.datetime
@@ -220,6 +240,10 @@ def mine(a: Article) -> dict[str, Any]:
         "tags": [str(t) for t in a.tags],
         "cover": a.cover_url,
         "original": a.original,
+        "original_check": a.original_check,
+        "repost_source": a.repost_source,
+        "repost_url": a.repost_url,
+        "statements": list(a.statements),
         "references": [
             {"title": r.title, "source": r.source, "url": r.url, "published_at": r.published_at}
             for r in a.references.all()
@@ -247,11 +271,28 @@ def _clean(payload: ArticleIn, by: Any) -> article_input.ArticleInput:
         raise Invalid(exc.errors) from exc
 
 
+def refused(exc: OriginalityRefused) -> ValidationError:
+    """原创 refused by the originality check: 422, the studio's message, and the earlier article."""
+    m = exc.match
+    return ValidationError(
+        [
+            {
+                "type": "original_refused",
+                "loc": ["body", "payload", "original"],
+                "msg": str(exc),
+                "ctx": {"earlier": {"id": m.article_id, "title": m.title, "url": m.url, "similarity": m.similarity}},
+            }
+        ]
+    )
+
+
 def _publish(article: Article, request: HttpRequest, publish_at: dt.datetime | None) -> None:
     if publish_at is not None and timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)  # a time without an offset is the site's local time
     try:
         transitions.submit(article, acting_user(request), publish_at, ip_region=region_of(client_address(request)))
+    except OriginalityRefused as exc:
+        raise refused(exc) from exc
     except article_input.ArticleInvalid as exc:
         raise Invalid(exc.errors) from exc
     except transitions.WrongState as exc:
@@ -300,10 +341,13 @@ CREATED_LINKS = {
 def create(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
     creator = _writer(request)
     data = _clean(payload, request.user)
-    with transaction.atomic():
-        article = actions.create_article(creator, acting_user(request), data)
-        if payload.publish:
-            _publish(article, request, payload.publish_at)
+    try:
+        with transaction.atomic():
+            article = actions.create_article(creator, acting_user(request), data)
+            if payload.publish:
+                _publish(article, request, payload.publish_at)
+    except OriginalityRefused as exc:
+        raise refused(exc) from exc
     return Status(201, mine(article))
 
 
@@ -318,6 +362,8 @@ def update(request: HttpRequest, article_id: int, payload: ArticleIn) -> dict[st
             raise HttpError(409, str(exc)) from exc
         except transitions.WrongState as exc:
             raise HttpError(409, str(exc)) from exc
+        except OriginalityRefused as exc:
+            raise refused(exc) from exc
         if payload.publish:
             _publish(article, request, payload.publish_at)
     return mine(article)

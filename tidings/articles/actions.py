@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tidings import audit
 from tidings.accounts.models import User
-from tidings.articles import transitions
+from tidings.articles import originality, transitions
 from tidings.articles.input import (
     ArticleInput,
     ArticleInvalid,
@@ -46,6 +46,9 @@ def _apply(article: Article, data: ArticleInput) -> None:
     article.tags = data.tags
     article.cover = data.cover
     article.original = data.original
+    article.repost_source = data.repost_source
+    article.repost_url = data.repost_url
+    article.statements = list(data.statements)
     article.slug = url_slug(None, data.title)
     article.lang = detect_lang(f"{data.title} {data.body_md[:4000]}")
 
@@ -79,6 +82,7 @@ def create_article(creator: Creator, by: User | None, data: ArticleInput, *, aut
     """A new draft of `creator`'s, with its first revision (none for an autosave)."""
     article = Article(creator=creator, channel=data.channel or default_channel())  # a draft
     _apply(article, data)
+    originality.judge(article, data.fingerprint() if data.original else None)  # a match: OriginalityRefused
     save_article(article, data.rendered())
     write_references(article, data.references)
     if not autosave:
@@ -117,8 +121,13 @@ def _save_text(article: Article, by: User | None, data: ArticleInput) -> Pending
     it in). A scheduled one is not online yet, so it goes back to review, text and all. Any other
     save writes the text itself, and an edit still held is superseded by it."""
     if article.status == Article.Status.PUBLISHED and _on_probation(article):
+        if data.original:  # the held edit is judged as the text it would become; a match refuses it
+            judged = Article(pk=article.pk, creator_id=article.creator_id, original=True)
+            judged.original_check = article.original_check
+            originality.judge(judged, data.fingerprint())
         return _hold_for_review(article, by, data)
     _apply(article, data)
+    originality.judge(article, data.fingerprint() if data.original else None)
     article.version += 1
     if article.status == Article.Status.SCHEDULED and _on_probation(article):
         transitions.send_to_review(article, by, "edited on probation")
@@ -142,6 +151,9 @@ def _hold_for_review(article: Article, by: User | None, data: ArticleInput) -> P
         "tags": list(data.tags),
         "cover": data.cover,
         "original": data.original,
+        "repost_source": data.repost_source,
+        "repost_url": data.repost_url,
+        "statements": list(data.statements),
         "references": [r.snapshot() for r in data.references],
         "editor": by if getattr(by, "pk", None) else None,
         "updated_at": timezone.now(),
@@ -171,6 +183,9 @@ def restore_revision(article: Article, revision: Revision, by: User | None) -> A
         cover=article.cover,
         original=article.original,
         references=references_from_snapshot(revision.references),
+        repost_source=article.repost_source,
+        repost_url=article.repost_url,
+        statements=list(article.statements),
     )
     data.rendered()  # before the write transaction opens
     with transaction.atomic():

@@ -8,6 +8,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         from tidings.articles import derived
+        from tidings.articles.originality import refresh_fingerprints
         from tidings.articles.thumbs import refresh_thumbs
 
         derived.register("thumbs", refresh_thumbs)
+        derived.register("originality", refresh_fingerprints)

@@ -15,7 +15,8 @@ from django.conf import settings
 
 from tidings.accounts.models import User
 from tidings.articles.external_images import localise_external_images
-from tidings.articles.models import Article, Image, Reference
+from tidings.articles.models import STATEMENTS, Article, Image, Reference
+from tidings.articles.originality import Print, fingerprint
 from tidings.articles.rendering import render_body
 from tidings.channels.models import Channel
 from tidings.lib.dates import BadDate, parse_when
@@ -78,12 +79,22 @@ class ArticleInput:
     cover: str = ""  # path under MEDIA_ROOT of an Image in the library
     original: bool = False
     references: list[ReferenceInput] = field(default_factory=list)
+    repost_source: str = ""  # 转载: the source's name and http(s) URL (both, or neither)
+    repost_url: str = ""
+    statements: list[str] = field(default_factory=list)  # 创作声明: codes of STATEMENTS
     body_html: str | None = None
+    print_: Print | None = None
 
     def rendered(self) -> str:
         if self.body_html is None:
             self.body_html = render_body(self.body_md)
         return self.body_html
+
+    def fingerprint(self) -> Print:
+        """The originality check's fingerprint of the rendered body (computed once)."""
+        if self.print_ is None:
+            self.print_ = fingerprint(self.rendered())
+        return self.print_
 
 
 @dataclass(frozen=True)
@@ -191,6 +202,8 @@ def clean_article_input(data: Mapping[str, Any], *, by: User | None = None) -> A
             errors["cover"] = "封面必须是已上传的图片。"
     original = data.get("original")
     out.original = original is True or _text(original).lower() in {"1", "true", "on", "yes"}
+    check_repost(data, out, errors)
+    out.statements = check_statements(data.get("statements"), errors)
     refs = data.get("references") or []
     if not isinstance(refs, list | tuple):
         errors["references"] = "参考信息的格式不对。"
@@ -210,7 +223,48 @@ def clean_article_input(data: Mapping[str, Any], *, by: User | None = None) -> A
         if image_errors:
             raise ArticleInvalid(image_errors)
     out.rendered()
+    if out.original:
+        out.fingerprint()  # the originality check's half that needs no database, outside any transaction
     return out
+
+
+REPOST_LIMITS = {"repost_source": 200, "repost_url": 500}
+
+
+def check_repost(data: Mapping[str, Any], out: ArticleInput, errors: dict[str, str]) -> None:
+    """转载: a source's name and its http(s) URL, both or neither; never together with 原创."""
+    source = plain_text(_text(data.get("repost_source")))
+    url = _text(data.get("repost_url")).strip()
+    if len(source) > REPOST_LIMITS["repost_source"]:
+        errors["repost_source"] = f"转载来源最多 {REPOST_LIMITS['repost_source']} 个字符（现在 {len(source)} 个）。"
+    if url:
+        clean = safe_url(url) if len(url) <= REPOST_LIMITS["repost_url"] else ""
+        if not (clean and re.match(r"^https?://[^/\s]+", clean, re.IGNORECASE)):
+            errors["repost_url"] = "转载链接必须是以 http:// 或 https:// 开头的完整网址（最多 500 个字符）。"
+        url = clean
+    if source and not url and "repost_url" not in errors:
+        errors["repost_url"] = "转载请同时填写原文链接（http:// 或 https:// 开头）。"
+    if url and not source and "repost_source" not in errors:
+        errors["repost_source"] = "转载请同时填写来源名称。"
+    if (source or url) and out.original:
+        errors["original"] = "原创和转载只能选一个：转载的文章不能声明原创。"
+    out.repost_source, out.repost_url = source, url
+
+
+def check_statements(raw: Any, errors: dict[str, str]) -> list[str]:
+    """创作声明: a list of STATEMENTS' codes or labels (or a comma-separated text); kept in STATEMENTS' order."""
+    if raw is None or raw == "":
+        return []
+    items = _TAG_SPLIT.split(raw) if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        errors["statements"] = "创作声明的格式不对。"
+        return []
+    by_label = {label: code for code, label in STATEMENTS.items()}
+    codes = {by_label.get(_text(i).strip(), _text(i).strip()) for i in items if _text(i).strip()}
+    unknown = sorted(codes - set(STATEMENTS))
+    if unknown:
+        errors["statements"] = "没有这种创作声明：" + "、".join(unknown) + "。可选：" + "、".join(STATEMENTS) + "。"
+    return [code for code in STATEMENTS if code in codes]
 
 
 def snapshot_references(article: Article) -> list[dict[str, Any]]:

@@ -10,6 +10,15 @@ from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib.urls import url_for
 
+# 创作声明 (as 头条号 and 百家号 ask for them): code → the words shown under the title, in the
+# API (`statements`), the feeds (a category each) and the import front matter (`statements`).
+STATEMENTS: dict[str, str] = {
+    "ai": "含AI生成内容",
+    "opinion": "个人观点仅供参考",
+    "fiction": "虚构演绎",
+    "external": "引用站外信息",
+}
+
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     """The read vocabulary: every page, feed, API endpoint and job starts from these names."""
@@ -101,6 +110,11 @@ class Article(models.Model):
     original_check = models.CharField(
         "原创检查", max_length=8, choices=OriginalCheck.choices, default=OriginalCheck.NONE, blank=True, editable=False
     )
+    # 转载: the source's name and http(s) URL (tidings.articles.input); exclusive with 原创.
+    repost_source = models.CharField("转载来源", max_length=200, blank=True)
+    repost_url = models.URLField("转载链接", max_length=500, blank=True)
+    # 创作声明 (several may apply): codes of STATEMENTS, in that order.
+    statements = models.JSONField("创作声明", default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -162,6 +176,19 @@ class Article(models.Model):
         return url_for("article", self.pk)
 
     @property
+    def is_repost(self) -> bool:
+        return bool(self.repost_source or self.repost_url)
+
+    @property
+    def shows_original(self) -> bool:
+        """The 原创 mark readers see: declared, and not waiting for (or refused by) an editor."""
+        return self.original and self.original_check not in (self.OriginalCheck.MATCHED, self.OriginalCheck.REFUSED)
+
+    @property
+    def statement_labels(self) -> list[str]:
+        return [STATEMENTS[code] for code in self.statements if code in STATEMENTS]
+
+    @property
     def is_public(self) -> bool:
         """Readers can see it now (the same rule as ArticleQuerySet.published())."""
         return (
@@ -180,6 +207,65 @@ class Article(models.Model):
         return f"{settings.MEDIA_URL}{self.cover}" if self.cover else ""
 
 
+class Fingerprint(models.Model):
+    """The originality check's stored MinHash signature of a published article's text
+    (tidings.articles.originality): written when it is published or edited, deleted when it
+    leaves the public pages, so the index holds exactly the published articles."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint")
+    creator_id = models.IntegerField()  # copied from the article: candidates are filtered without a join
+    published_at = models.DateTimeField(null=True)  # "earlier" article = published before
+    signature = models.BinaryField()  # NUM_PERM little-endian uint32
+    shingles = models.PositiveIntegerField(default=0)  # how many distinct shingles (0: too short to check)
+
+    def __str__(self) -> str:
+        return f"fingerprint of {self.article_id}"
+
+
+class FingerprintBand(models.Model):
+    """One LSH band of a Fingerprint: articles sharing any (band, hash) are candidates."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
+    band = models.PositiveSmallIntegerField()
+    hash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # The check's candidate look-up: hash IN (…) (tidings.articles.originality.candidates).
+            models.Index(fields=["hash", "band"], name="fingerprint_band_hash"),
+            # Replacing an article's bands on edit and unpublish.
+            models.Index(fields=["article"], name="fingerprint_band_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.band}"
+
+
+class OriginalityMatch(models.Model):
+    """A declared original that overlaps an earlier article of another creator: the review queue's
+    item (an import declared it anyway) and the editor's decision on it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="originality_matches")
+    earlier = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()  # estimated Jaccard of the two texts' shingles
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.CharField(max_length=8, blank=True)  # Article.OriginalCheck UPHELD / REFUSED
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "earlier"], name="originality_match_once")]
+        indexes = [
+            # The review queue: undecided matches, oldest first (tidings.moderation.views).
+            models.Index(fields=["decided_at", "created_at"], name="originality_match_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ~ {self.earlier_id}"
+
+
 class PendingEdit(models.Model):
     """An edit of a published article waiting for an editor (its creator is on probation): kept
     beside the live text, which readers keep seeing until transitions.approve_edit copies this in.
@@ -194,6 +280,9 @@ class PendingEdit(models.Model):
     tags = models.JSONField(default=list, blank=True)
     cover = models.CharField(max_length=255, blank=True)
     original = models.BooleanField(default=False)
+    repost_source = models.CharField(max_length=200, blank=True)
+    repost_url = models.URLField(max_length=500, blank=True)
+    statements = models.JSONField(default=list, blank=True)
     # [{"title", "source", "url", "published_at" (ISO or null)}, …], as Revision.references.
     references = models.JSONField(default=list, blank=True)
     base_version = models.PositiveIntegerField()  # the live article's version when the edit began

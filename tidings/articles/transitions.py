@@ -32,16 +32,19 @@ from django.utils import timezone
 from tidings import audit
 from tidings.accounts.access import is_editor
 from tidings.accounts.models import User
+from tidings.articles import originality
 from tidings.articles.derived import refresh_derived
 from tidings.articles.input import ArticleInvalid, references_from_snapshot, write_references
-from tidings.articles.models import Article, PendingEdit
+from tidings.articles.models import Article, OriginalityMatch, PendingEdit
 from tidings.articles.ranking import engagement, hot_score
 from tidings.creators.models import Creator
 from tidings.lib.cjk import detect_lang, url_slug
 from tidings.lib.sitecache import invalidate_site
-from tidings.notifications.actions import notify_decision
+from tidings.notifications.actions import notify, notify_decision
+from tidings.notifications.models import Kind, Tone
 
 S = Article.Status
+Check = Article.OriginalCheck
 
 
 class WrongState(Exception):
@@ -201,7 +204,8 @@ def refresh_creator_counts(creator_ids: Iterable[int]) -> None:
 # facts, the deletion or readers' counters, which only the transitions and engagement write.
 CONTENT_FIELDS = [
     "creator", "channel", "title", "slug", "summary", "body_md", "body_html", "cover", "tags", "lang",
-    "original", "published_at", "created_at", "version", "import_key",
+    "original", "original_check", "repost_source", "repost_url", "statements", "published_at", "created_at",
+    "version", "import_key",
 ]  # fmt: skip
 
 
@@ -313,6 +317,12 @@ def submit(
     now = now or timezone.now()
     _begin("submit", article, by)
     _ready_to_publish(article)
+    if article.original and article.original_check != Article.OriginalCheck.UPHELD:
+        # An article of another creator's may have been published since the text was saved.
+        check = article.original_check
+        originality.judge(article, None)  # a match: OriginalityRefused, nothing written
+        if article.original_check != check:
+            Article.objects.filter(pk=article.pk).update(original_check=article.original_check)
     future = publish_at is not None and publish_at > now
     creator = Creator.objects.select_for_update().get(pk=article.creator_id)
     before = article.status
@@ -450,10 +460,15 @@ def approve_edit(article: Article, by: User | None, reason: str = "", *, version
     article.tags = list(held.tags)
     article.cover = held.cover
     article.original = held.original
+    article.repost_source, article.repost_url = held.repost_source, held.repost_url
+    article.statements = list(held.statements)
     article.slug = url_slug(None, held.title)
     article.lang = detect_lang(f"{held.title} {held.body_md[:4000]}")
     article.edited_at = timezone.now()
+    # Judged when it was held; anything published since that it matches goes to the queue.
+    matches = originality.judge(article, None, on_match="review")
     store(article, [*CONTENT_FIELDS, "edited_at"])
+    originality.record_matches(article, matches)
     write_references(article, references_from_snapshot(held.references))
     held.delete()
     audit.record(by, "article.approve_edit", article, reason, version=article.version)
@@ -468,6 +483,52 @@ def reject_edit(article: Article, by: User | None, reason: str) -> Article:
     _begin_edit_review(article, by).delete()
     audit.record(by, "article.reject_edit", article, reason)
     _tell_creator(article, by, "article.reject_edit", reason)
+    return article
+
+
+@transaction.atomic
+def decide_original(article: Article, by: User | None, uphold: bool, reason: str = "") -> Article:
+    """An editor decides a 原创 declaration that matched an earlier article of another creator
+    (an import's, in the review queue): 确认原创 (UPHELD) or 取消原创 (REFUSED, and the article is
+    no longer 原创). Not a status change (not in TRANSITIONS). The article's creator and each
+    earlier article's creator are told in 消息中心; the audit entry names the earlier articles."""
+    lock(article)
+    if article.deleted_at is not None:
+        raise WrongState("这篇文章已删除。")
+    if by is None or not is_editor(by):
+        raise NotAllowed("只有编辑可以核查原创。")
+    if article.original_check != Check.MATCHED:
+        raise WrongState("这篇文章的原创核查已经处理过，请刷新审核队列。")
+    article.original_check = Check.UPHELD if uphold else Check.REFUSED
+    fields = ["original_check"]
+    if not uphold:
+        article.original = False
+        fields.append("original")
+    store(article, fields)
+    matches = list(
+        OriginalityMatch.objects.select_for_update().filter(article=article, decided_at__isnull=True).order_by("pk")
+    )
+    OriginalityMatch.objects.filter(pk__in=[m.pk for m in matches]).update(
+        decided_at=timezone.now(), decided_by=by, decision=article.original_check
+    )
+    action = "article.original_upheld" if uphold else "article.original_refused"
+    audit.record(by, action, article, reason, earlier=[m.earlier_id for m in matches])
+    _tell_creator(article, by, action, reason)
+    verdict = "编辑核查后确认其为原创" if uphold else "编辑核查后取消了它的原创声明"
+    for earlier in Article.objects.filter(pk__in=[m.earlier_id for m in matches]).only("id", "title", "creator_id"):
+        owner = _owner_user_id(earlier)
+        if owner is not None and owner != _owner_user_id(article):
+            notify(
+                owner,
+                Kind.MODERATION,
+                actor=by,
+                article=earlier,
+                text=f"《{article.title}》与你更早发表的《{earlier.title}》高度重合，{verdict}。",
+                reason=reason,
+                tone=Tone.BAD if uphold else Tone.GOOD,
+                url=article.get_absolute_url(),
+                action="article.original_match",
+            )
     return article
 
 

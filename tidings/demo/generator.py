@@ -33,7 +33,7 @@ from django.utils.text import slugify
 
 from tidings.accounts.models import User
 from tidings.articles.derived import refresh_derived
-from tidings.articles.models import Article, Image, Reference
+from tidings.articles.models import STATEMENTS, Article, Image, Reference
 from tidings.articles.ranking import engagement, hot_score
 from tidings.articles.rendering import media_url, resolved
 from tidings.articles.transitions import bulk_publish, refresh_creator_counts
@@ -395,6 +395,7 @@ class _Run:
             views, shares, comments, likes = _engagement(rng, now - published_at, READS[Creator.Badge(creator.badge)])
             original = rng.random() < ORIGINAL_SHARE[Channel.Kind(channel.kind)]
             cover = rng.choice(pool).thumbnail if rng.random() < COVER_SHARE else ""
+            repost, statements = _declarations(draft.title, published_at, original, lang)
             made.append(
                 Article(
                     creator=creator,
@@ -408,6 +409,11 @@ class _Run:
                     tags=draft.tags,
                     lang=lang,
                     original=original,
+                    # The demo's texts are written independently: the 原创 check passes them.
+                    original_check=Article.OriginalCheck.PASSED if original else Article.OriginalCheck.NONE,
+                    repost_source=repost[0],
+                    repost_url=repost[1],
+                    statements=statements,
                     published_at=published_at,
                     created_at=published_at - dt.timedelta(minutes=rng.randint(5, 600)),
                     updated_at=published_at,
@@ -507,3 +513,24 @@ def _weighted_sample(rng: random.Random, items: Sequence[Creator], weights: Sequ
         i = rng.choices(range(len(left)), weights=[w for _, w in left])[0]
         chosen.append(left.pop(i)[0])
     return chosen
+
+
+REPOST_SHARE = 0.25  # of the articles not declared original: 转载 with a (made-up) source
+STATEMENT_SHARE = 0.15  # of all articles: one or two 创作声明
+
+
+def _declarations(
+    title: str, published_at: dt.datetime, original: bool, lang: str
+) -> tuple[tuple[str, str], list[str]]:
+    """转载 (a made-up source at a reserved example domain) and 创作声明 for one demo article, from a
+    random stream of their own (seeded by the article), so the rest of the demo is unchanged."""
+    side = random.Random(f"{title}|{published_at.isoformat()}")
+    repost = ("", "")
+    if not original and side.random() < REPOST_SHARE:
+        source = side.choice(words.PUBLISHERS_EN if lang == "en" else words.PUBLISHERS)
+        repost = (source, f"https://example.com/{hashlib.sha1(title.encode()).hexdigest()[:10]}")
+    statements: list[str] = []
+    if side.random() < STATEMENT_SHARE:
+        picked = set(side.sample(list(STATEMENTS), side.choice((1, 1, 2))))
+        statements = [code for code in STATEMENTS if code in picked]
+    return repost, statements

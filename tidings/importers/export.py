@@ -5,7 +5,7 @@ images it uses copied to `DIR/<channel-slug>/images/` (file names are content ha
 image shared by articles is copied once) and linked relatively (`images/….jpg`).
 
 Front matter: title, slug, date (ISO 8601 with the site zone's offset), author, author_name,
-channel (slug), tags, summary, cover, original, lang, references, and `draft: true` for an
+channel (slug), tags, summary, cover, original, repost_source/repost_url, statements, lang, references, and `draft: true` for an
 article that is not published (those are exported only with include_drafts / --all).
 "Published" means status published, including articles scheduled for later, which keep their date.
 
@@ -89,6 +89,11 @@ def front_matter(article: Article, *, cover: str = "") -> dict[str, Any]:
     if cover:
         data["cover"] = cover
     data["original"] = article.original
+    if article.is_repost:
+        data["repost_source"] = article.repost_source
+        data["repost_url"] = article.repost_url
+    if article.statements:
+        data["statements"] = list(article.statements)
     data["lang"] = article.lang
     if article.status != Article.Status.PUBLISHED:
         data["draft"] = True

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from tidings.articles.input import ReferenceInput, check_reference
+from tidings.articles.input import ArticleInput, ReferenceInput, check_reference, check_repost, check_statements
+from tidings.articles.models import STATEMENTS
 from tidings.lib.dates import ISO_HINT_EN as ISO_HINT
 from tidings.lib.dates import BadDate, parse_when
 from tidings.lib.markup import plain_text
@@ -50,6 +51,9 @@ class FrontMatter:
     slug: str | None = None
     draft: bool = False
     lang: str | None = None
+    repost_source: str = ""  # 转载: the source's name and http(s) URL
+    repost_url: str = ""
+    statements: list[str] = field(default_factory=list)  # 创作声明: codes of articles.models.STATEMENTS
 
 
 def read_text(path: Path) -> str:
@@ -203,6 +207,8 @@ def checked_front_matter(data: Mapping[str, Any]) -> tuple[FrontMatter, list[str
         else:
             front.lang = lang
 
+    _repost_and_statements(data, front, errors)
+
     refs = data.get("references")
     if refs is not None:
         if not isinstance(refs, list):
@@ -214,6 +220,39 @@ def checked_front_matter(data: Mapping[str, Any]) -> tuple[FrontMatter, list[str
                 except ImportRejectedError as exc:
                     errors.extend(exc.reasons)
     return front, errors
+
+
+def _repost_and_statements(data: Mapping[str, Any], front: FrontMatter, errors: list[str]) -> None:
+    """`repost_source` + `repost_url` (转载, both or neither, not with `original: true`) and
+    `statements` (创作声明: a list of codes — ai, opinion, fiction, external — or their Chinese
+    labels), checked by the studio's own rules (tidings.articles.input)."""
+    raw = {
+        "original": front.original,
+        "repost_source": data.get("repost_source"),
+        "repost_url": data.get("repost_url"),
+        "statements": data.get("statements"),
+    }
+    for key in ("repost_source", "repost_url"):
+        value = raw[key]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str)):
+            errors.append(f"{key} must be text, not {_kind(value)}")
+            raw[key] = None
+    if raw["statements"] is not None and not isinstance(raw["statements"], list):
+        errors.append(f"statements must be a list such as [ai, opinion], not {_kind(raw['statements'])}")
+        raw["statements"] = None
+    problems: dict[str, str] = {}
+    out = ArticleInput(original=front.original)
+    check_repost(raw, out, problems)
+    front.statements = check_statements(raw["statements"], problems)
+    front.repost_source, front.repost_url = out.repost_source, out.repost_url
+    english = {
+        "repost_url": "repost_url must be a full http:// or https:// address (at most 500 characters), "
+        "given together with repost_source",
+        "repost_source": "repost_source (the source's name, at most 200 characters) must come with repost_url",
+        "original": "original: true and repost_source/repost_url exclude each other (a repost is not original)",
+        "statements": "statements may only hold " + ", ".join(STATEMENTS) + " (or their Chinese labels)",
+    }
+    errors.extend(english[key] for key in problems)
 
 
 def _reference(ref: object, where: str) -> ReferenceInput:

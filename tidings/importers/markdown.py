@@ -26,6 +26,12 @@ Front matter keys (Hugo/Jekyll-compatible; unknown keys are ignored, as those to
   an error, unless `create_channels` (--create-channels) creates it: slug `slugify(name)`
   for Latin names, `ch-<8 hex of sha1(name)>` for others (no pinyin here). No `channel` →
   `default_channel` (--default-channel).
+- `repost_source` and `repost_url` (转载: the source's name and its http(s) address, both or
+  neither; not with `original: true`); `statements` (创作声明): a list of `ai` (含AI生成内容),
+  `opinion` (个人观点仅供参考), `fiction` (虚构演绎), `external` (引用站外信息), or those labels.
+- `original: true` is checked like a studio declaration (tidings.articles.originality); text that
+  overlaps an earlier article of another creator is still imported, marked MATCHED and put in
+  the editors' review queue with the match.
 - `tags`: a list (numbers become text); `original`: true/false; `lang`: a language tag,
   default `en` when the prose has almost no Han characters (< 5 % of letters), else zh-Hans.
 - `cover`: a relative path to an image; stored as its mid-size (≤ 960 px) variant.
@@ -60,10 +66,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tidings.articles import transitions
+from tidings.articles import originality, transitions
 from tidings.articles.actions import save_article
 from tidings.articles.input import write_references
 from tidings.articles.models import Article, Image
+from tidings.articles.rendering import render_body
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.importers.files import local_image_path
@@ -259,30 +266,38 @@ class MarkdownImporter:
         article.body_md = rewrite_image_sources(body, media_src)
         article.tags = front.tags
         article.original = front.original
+        article.repost_source, article.repost_url = front.repost_source, front.repost_url
+        article.statements = list(front.statements)
         article.lang = front.lang or detect_lang(f"{front.title} {scan.prose}")
         article.cover = _cover_variant(rows[by_src[front.cover]]) if front.cover and front.cover in by_src else ""
+
+        # 原创 declared over an earlier article of another creator's: imported, but MATCHED and in
+        # the editors' review queue with the match (the page shows no 原创 until they uphold it).
+        article.body_html = render_body(article.body_md)
+        matches = originality.judge(article, None, on_match="review")
 
         kept = {Article.Status.WITHDRAWN, Article.Status.REJECTED, Article.Status.PENDING}
         if front.draft:
             article.published_at = None
-            save_article(article)
+            save_article(article, article.body_html)
             if article.status != Article.Status.DRAFT:
                 transitions.to_draft(article, None, "imported as a draft")
         elif article.pk is not None and (article.taken_down_at is not None or article.status in kept):
             # An editor's decision (or one still to be made) outlives a re-import: the text
             # updates, the status stays.
             article.published_at = front.published_at or article.published_at
-            save_article(article)
+            save_article(article, article.body_html)
         else:
             # A future date schedules it: `tidings worker` publishes it then (tidings.web.worker).
             when = front.published_at or article.published_at or now
             unchanged = article.pk is not None and article.published_at == when
             article.published_at = when
-            save_article(article)
+            save_article(article, article.body_html)
             target = Article.Status.SCHEDULED if when > now else Article.Status.PUBLISHED
             if not (unchanged and article.status == target):
                 transitions.publish(article, None, when, "imported")
         write_references(article, front.references)
+        originality.record_matches(article, matches)
         Image.objects.filter(pk__in=[r.pk for r in rows.values()], article__isnull=True).update(article=article)
         return Imported(article, created)
 

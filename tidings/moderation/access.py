@@ -87,6 +87,18 @@ def get_edit_for_review(user: Any, pk: int) -> PendingEdit:
     return held
 
 
+def get_original_for_review(user: Any, pk: int) -> Article:
+    """An article whose 原创 declaration matched an earlier article (MATCHED), any status but deleted."""
+    article = (
+        Article.objects.select_related("creator", "channel")
+        .filter(pk=pk, original_check=Article.OriginalCheck.MATCHED, deleted_at__isnull=True)
+        .first()
+    )
+    if article is None or not can_decide_article(user, article):
+        raise Http404("No such 原创 check in review.")
+    return article
+
+
 def get_reported_article(user: Any, pk: int) -> Article:
     """A published article with open reports, for an editor to decide on."""
     article = (

@@ -266,6 +266,16 @@ def reject_edit(article: Article, by: User, reason: str) -> Article:
         return transitions.reject_edit(article, by, text)
 
 
+def decide_original(article: Article, by: User, uphold: bool, reason: str = "") -> Article:
+    """确认原创 or 取消原创 for a declaration that matched an earlier article of another creator;
+    the reason is required to take 原创 away (its creator reads it). See transitions.decide_original."""
+    if not access.can_decide_article(by, article):
+        raise _deny()
+    text = plain_text(reason or "")[:2000] if uphold else _required_reason(reason, "取消原创")
+    with _in_review():
+        return transitions.decide_original(article, by, uphold, text)
+
+
 # --------------------------------------------------------------------------------------------
 # Reports (举报)
 

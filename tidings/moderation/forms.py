@@ -89,7 +89,9 @@ class ApplicationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[(c, c) for c in ("approve", "reject", "dismiss", "withdraw")])
+    decision = forms.ChoiceField(
+        choices=[(c, c) for c in ("approve", "reject", "dismiss", "withdraw", "uphold", "refuse")]
+    )
     reason = forms.CharField(label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_http_methods
 
 from tidings.accounts.access import creator_of, is_signed_in
 from tidings.accounts.models import User
+from tidings.articles import originality
 from tidings.articles.images import image_error_message
-from tidings.articles.models import Article, PendingEdit
+from tidings.articles.models import Article, OriginalityMatch, PendingEdit
 from tidings.comments import threads
 from tidings.comments.actions import banned_until
 from tidings.comments.models import Comment
@@ -203,7 +204,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     edits = PendingEdit.objects.filter(
         article__status=Article.Status.PUBLISHED, article__deleted_at__isnull=True
     ).select_related("article__creator")
+    originals = (
+        OriginalityMatch.objects.filter(originality.open_matches(), article__deleted_at__isnull=True)
+        .select_related("article__creator", "earlier__creator")
+        .order_by("created_at", "id")
+    )
     if me is not None:
+        originals = originals.exclude(article__creator=me)
         pending = pending.exclude(creator=me)
         edits = edits.exclude(article__creator=me)
         reported = reported.exclude(creator=me)
@@ -217,6 +224,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         pending=list(pending.order_by("updated_at", "id")[:QUEUE_SIZE]),
         edits=list(edits.order_by("updated_at", "id")[:QUEUE_SIZE]),
         reported=list(reported.order_by("id")[:QUEUE_SIZE]),
+        originals=_one_per_article(originals[: QUEUE_SIZE * 3]),
         report_counts=report_counts,
         held_comments=held,
         reported_comments=reported_comments,
@@ -352,6 +360,69 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _add_error(form, exc)
     ctx = _ctx(request, held=held, article=article, form=form, reviewed_version=article.version)
     return render(request, "moderation/edit.html", ctx, status=400 if form.errors else 200)
+
+
+def _one_per_article(matches: Any) -> list[OriginalityMatch]:
+    """The queue lists an article once, with its closest match."""
+    seen: dict[int, OriginalityMatch] = {}
+    for m in matches:
+        if m.article_id not in seen or m.similarity > seen[m.article_id].similarity:
+            seen[m.article_id] = m
+    return list(seen.values())[:QUEUE_SIZE]
+
+
+@dataclass
+class Paragraph:
+    text: str
+    shared: bool  # most of its shingles are in the other text too
+
+
+def _marked(body_html: str, other: set[str]) -> list[Paragraph]:
+    """The article's paragraphs, each marked when at least half of its shingles are in `other`."""
+    out = []
+    for text in originality.paragraphs(body_html):
+        own = originality.shingles(text)
+        out.append(Paragraph(text, bool(own) and len(own & other) * 2 >= len(own)))
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+def review_original(request: HttpRequest, pk: int) -> HttpResponse:
+    """A 原创 declaration that matched an earlier article of another creator: the two texts side
+    by side, overlapping paragraphs marked, and 确认原创 / 取消原创."""
+    if (redirect := _editor_page(request)) is not None:
+        return redirect
+    article = access.get_original_for_review(request.user, pk)
+    form = DecisionForm()
+    if request.method == "POST":
+        form, decision, reason = _decide(request, {"uphold", "refuse"})
+        try:
+            actions.decide_original(article, _me(request), decision == "uphold", reason)
+            verb = "已确认《{}》为原创。" if decision == "uphold" else "已取消《{}》的原创声明。"
+            messages.success(request, verb.format(article.title))
+            return HttpResponseRedirect(reverse("review"))
+        except actions.ModerationError as exc:
+            _add_error(form, exc)
+    matches = list(
+        OriginalityMatch.objects.filter(article=article, decided_at__isnull=True)
+        .select_related("earlier__creator")
+        .order_by("-similarity", "id")
+    )
+    if not matches:
+        raise Http404("No open match.")
+    earlier = matches[0].earlier
+    ours, theirs = originality.body_shingles(article.body_html), originality.body_shingles(earlier.body_html)
+    ctx = _ctx(
+        request,
+        article=article,
+        earlier=earlier,
+        match=matches[0],
+        others=matches[1:],
+        ours=_marked(article.body_html, theirs),
+        theirs=_marked(earlier.body_html, ours),
+        form=form,
+    )
+    return render(request, "moderation/original.html", ctx, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -279,6 +279,10 @@ def decision_words(
         return Tone.BAD, f"《{title}》的修改未通过审核，读者仍看到原版本。"
     if action == "article.reject":
         return Tone.BAD, f"《{title}》未通过审核，请按审核意见修改。"
+    if action == "article.original_upheld":
+        return Tone.GOOD, f"《{title}》与更早文章的重合经编辑核查，确认为原创。"
+    if action == "article.original_refused":
+        return Tone.BAD, f"《{title}》与更早发表的文章高度重合，编辑核查后取消了原创声明；如为转载，请注明来源。"
     if action == "article.withdraw":
         if on_reports:
             return Tone.BAD, f"《{title}》因读者举报经编辑核实后已撤回。"

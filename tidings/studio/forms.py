@@ -35,6 +35,9 @@ def raw_from_post(post: QueryDict) -> dict[str, Any]:
         "tags": post.get("tags", ""),
         "cover": "" if post.get("cover_remove") else post.get("cover", ""),
         "original": post.get("original", ""),
+        "repost_source": post.get("repost_source", ""),
+        "repost_url": post.get("repost_url", ""),
+        "statements": post.getlist("statements"),
         "references": refs,
     }
 
@@ -48,6 +51,9 @@ def raw_from_article(article: Article) -> dict[str, Any]:
         "tags": "，".join(str(t) for t in article.tags),
         "cover": article.cover,
         "original": article.original,
+        "repost_source": article.repost_source,
+        "repost_url": article.repost_url,
+        "statements": list(article.statements),
         "references": [
             {"title": r.title, "source": r.source, "url": r.url, "date": local_input(r.published_at, date_only=True)}
             for r in article.references.all()
@@ -65,6 +71,9 @@ def raw_from_held(held: PendingEdit) -> dict[str, Any]:
         "tags": "，".join(str(t) for t in held.tags),
         "cover": held.cover,
         "original": held.original,
+        "repost_source": held.repost_source,
+        "repost_url": held.repost_url,
+        "statements": list(held.statements),
         "references": [
             {**r, "date": local_input(parse_when(r.get("published_at")), date_only=True)} for r in held.references
         ],

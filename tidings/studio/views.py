@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tidings.accounts.access import acting_user
 from tidings.articles import access, actions, external_images, images, rendering, transitions
 from tidings.articles import input as article_input
-from tidings.articles.models import Article, PendingEdit, Revision
+from tidings.articles.models import STATEMENTS, Article, PendingEdit, Revision
+from tidings.articles.originality import Match, OriginalityRefused
 from tidings.channels.models import Channel
 from tidings.creators.models import Creator
 from tidings.lib import ratelimit
@@ -110,6 +111,7 @@ def _form_ctx(
     errors: dict[str, str] | None = None,
     message: str = "",
     publish_at: str = "",
+    original_match: Match | None = None,
 ) -> dict[str, Any]:
     preview_html = rendering.render_body(str(raw.get("body_md", "")))
     title = str(raw.get("title") or "")
@@ -133,6 +135,9 @@ def _form_ctx(
         "state_labels": dict(STATES),
         "max_upload_mb": MAX_BYTES // 1_000_000,
         "time_zone": settings.TIME_ZONE,
+        "statement_choices": list(STATEMENTS.items()),
+        # The earlier article of another creator that the text overlaps (原创 refused), linked.
+        "original_match": original_match,
         "held": _held(article) if article else None,
         # Saving a published article on probation holds the edit for review (tidings.articles.actions).
         "edit_reviewed": bool(
@@ -146,7 +151,7 @@ def _form_ctx(
 def new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         first = Channel.objects.order_by("order", "pk").first()
-        raw = {"channel": first.slug if first else "", "references": []}
+        raw = {"channel": first.slug if first else "", "references": [], "statements": []}
         return render(request, "studio/edit.html", _form_ctx(request, None, raw))
     return _save(request, None)
 
@@ -181,9 +186,18 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
     errors: dict[str, str] = {}
     notes: list[str] = []
     limited: ratelimit.RateLimited | None = None
+    match: list[Match] = []
 
     def again(status: int, message: str = "") -> HttpResponse:
-        ctx = _form_ctx(request, article, raw, errors=errors, message=message, publish_at=publish_at_raw)
+        ctx = _form_ctx(
+            request,
+            article,
+            raw,
+            errors=errors,
+            message=message,
+            publish_at=publish_at_raw,
+            original_match=match[0] if match else None,
+        )
         return render(request, "studio/edit.html", ctx, status=status)
 
     # Images first: a rejected file is reported, and the text is still saved (nothing is lost).
@@ -224,6 +238,10 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
         return again(409, str(exc))
     except transitions.WrongState as exc:
         return again(409, str(exc))
+    except OriginalityRefused as exc:
+        errors.update(exc.errors)
+        match.append(exc.match)
+        return again(400, "没有保存：这篇文章不能声明原创，请看下面的说明。")
     if errors:  # the text is saved, an upload was not
         message = "文字已保存，但有文件没有上传成功：请看下面的说明。"
         return ratelimit.too_many(again(429, message), limited) if limited else again(400, message)
@@ -242,6 +260,10 @@ def _save(request: HttpRequest, article: Article | None) -> HttpResponse:
                 return again(400, "文字已保存，但没有定时：请选择发布时间。")
         try:
             transitions.submit(article, acting_user(request), when, ip_region=region_of(client_address(request)))
+        except OriginalityRefused as exc:
+            errors.update(exc.errors)
+            match.append(exc.match)
+            return again(400, "文字已保存，但不能以原创发布：请看下面的说明。")
         except article_input.ArticleInvalid as exc:
             errors.update(exc.errors)
             return again(400, "文字已保存，但还不能发布：请按提示补充。")
@@ -283,6 +305,8 @@ def autosave(request: HttpRequest) -> JsonResponse:
                 )
     except article_input.StaleVersion as exc:
         return JsonResponse({"error": str(exc), "version": exc.current}, status=409)
+    except OriginalityRefused as exc:
+        return JsonResponse({"error": "没有自动保存：" + str(exc), "errors": exc.errors}, status=400)
     return JsonResponse(
         {
             "article": article.pk,

@@ -40,7 +40,15 @@ class SiteFeed(Feed):  # type: ignore[type-arg]
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.summary or item.title
+        """The summary, then a line each for 转载 (its source) and 创作声明."""
+        lines = [item.summary or item.title]
+        if item.is_repost:
+            lines.append(f"转载自 {item.repost_source} {item.repost_url}".rstrip())
+        elif item.shows_original:
+            lines.append("原创")
+        if item.statements:
+            lines.append("创作声明：" + "、".join(item.statement_labels))
+        return "\n".join(lines)
 
     def item_author_name(self, item: Article) -> str:
         return item.creator.name
@@ -52,7 +60,8 @@ class SiteFeed(Feed):  # type: ignore[type-arg]
         return item.updated_at
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.channel.name]
+        """The channel, then each 创作声明 (a category a reader's feed app can filter on)."""
+        return [item.channel.name, *item.statement_labels]
 
 
 class _ObjectFeed(SiteFeed):

@@ -8,7 +8,9 @@
 - The chores, so that no site needs cron: expired read claims (the database's read dedupe, used
   without Redis) and the address hashes of comments older than 30 days are deleted every minute,
   and once an hour the uploads nothing uses, after TIDINGS_MEDIA_GRACE_HOURS; every minute up to
-  50 articles stored before list thumbnails existed get theirs (tidings.articles.thumbs.backfill).
+  50 articles stored before list thumbnails existed get theirs (tidings.articles.thumbs.backfill),
+  and up to 500 published before the 原创 check get their fingerprints and their declarations
+  judged (tidings.articles.originality.backfill; progress in the log).
 - django-tasks' queue (keywords and related lists after each publish), in the database.
 
 A lock timeout ("database is locked" while another process holds SQLite's write lock) or a lost
@@ -28,7 +30,7 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from django.utils import timezone
 
-from tidings.articles import thumbs, transitions
+from tidings.articles import originality, thumbs, transitions
 from tidings.articles.models import Article
 from tidings.comments.actions import prune_address_hashes
 from tidings.creator_index import compute as creator_index
@@ -44,6 +46,8 @@ CHORES: tuple[Callable[[], object], ...] = (
     prune_address_hashes,
     collect_if_due,
     thumbs.backfill_chore,
+    # Published articles stored before the 原创 check: fingerprinted and judged, 500 a minute.
+    originality.backfill_chore,
 )
 
 # Every 5 minutes: raw statistics events rolled into hourly and daily rows, old ones deleted.

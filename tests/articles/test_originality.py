@@ -1,0 +1,231 @@
+"""The 原创 check (tidings.articles.originality): MinHash fingerprints of published articles,
+looked up by LSH bands, judged on save, publish and import; and an editor's decision on a match."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import TestCase
+from django.utils import timezone
+
+from tests.conftest import make_article, make_writer
+from tests.originality_texts import COPY, ORIGINAL, SAME_TOPIC
+from tidings.articles import actions, originality, transitions
+from tidings.articles.input import clean_article_input
+from tidings.articles.models import Article, Fingerprint, FingerprintBand, OriginalityMatch
+from tidings.audit.models import Entry
+from tidings.creators.models import Creator
+from tidings.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+Check = Article.OriginalCheck
+
+
+@pytest.fixture
+def earlier() -> Article:
+    return make_article(make_writer("first"), "江城内涝治理见成效", body=ORIGINAL, original=True)
+
+
+@pytest.fixture
+def copier() -> Creator:
+    return make_writer("copier")
+
+
+def declare(creator: Creator, body: str, **fields: object) -> Article:
+    data = clean_article_input({"title": "一篇文章", "body_md": body, "original": True, **fields})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return actions.create_article(creator, creator.user, data)
+
+
+def test_a_published_article_is_indexed_and_leaves_the_index_when_withdrawn(earlier: Article) -> None:
+    assert Fingerprint.objects.filter(article=earlier).exists()
+    assert FingerprintBand.objects.filter(article=earlier).count() == originality.BANDS
+
+    transitions.withdraw(earlier, None, "test")
+
+    assert not Fingerprint.objects.filter(article=earlier).exists()
+    assert not FingerprintBand.objects.filter(article=earlier).exists()
+
+
+def test_a_copy_with_reordered_paragraphs_is_matched(earlier: Article, copier: Creator) -> None:
+    with pytest.raises(originality.OriginalityRefused) as refused:
+        declare(copier, COPY)
+
+    assert refused.value.match.article_id == earlier.pk
+    assert refused.value.match.similarity >= 0.6
+    assert "江城内涝治理见成效" in str(refused.value) and f"/a/{earlier.pk}/" in str(refused.value)
+    assert not Article.objects.filter(creator=copier).exists()  # nothing written
+
+
+def test_traditional_characters_do_not_hide_a_copy(earlier: Article, copier: Creator) -> None:
+    traditional = (
+        COPY.replace("内涝", "內澇").replace("调蓄池", "調蓄池").replace("排水", "排水").replace("应急", "應急")
+    )
+    with pytest.raises(originality.OriginalityRefused):
+        declare(copier, traditional)
+
+
+def test_an_independent_article_on_the_same_topic_is_not_matched(earlier: Article, copier: Creator) -> None:
+    article = declare(copier, SAME_TOPIC)
+
+    assert article.original and article.original_check == Check.PASSED
+
+
+def test_the_same_creator_may_reprint_their_own_text(earlier: Article) -> None:
+    own = earlier.creator
+    article = declare(own, COPY)
+
+    assert article.original_check == Check.PASSED
+
+
+def test_a_copy_not_declared_original_is_saved_and_not_checked(earlier: Article, copier: Creator) -> None:
+    data = clean_article_input(
+        {"title": "转载", "body_md": COPY, "repost_source": "江城日报", "repost_url": "https://example.com/a"}
+    )
+    article = actions.create_article(copier, copier.user, data)
+
+    assert not article.original and article.original_check == Check.NONE
+    assert (article.repost_source, article.repost_url) == ("江城日报", "https://example.com/a")
+
+
+def test_publishing_checks_again_against_what_was_published_meanwhile(copier: Creator) -> None:
+    draft = declare(copier, COPY)  # nothing earlier yet: passed
+    assert draft.original_check == Check.PASSED
+    make_article(make_writer("first"), "江城内涝治理见成效", body=ORIGINAL)
+
+    with pytest.raises(originality.OriginalityRefused):
+        transitions.submit(draft, copier.user)
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_editing_a_published_original_into_a_copy_is_refused(earlier: Article, copier: Creator) -> None:
+    mine = declare(copier, SAME_TOPIC)
+    transitions.submit(mine, copier.user)
+    data = clean_article_input({"title": "改写", "body_md": COPY, "original": True})
+
+    with pytest.raises(originality.OriginalityRefused):
+        actions.edit_article(mine, copier.user, data)
+
+    mine.refresh_from_db()
+    assert mine.body_md == SAME_TOPIC
+
+
+def matched(earlier: Article, copier: Creator) -> Article:
+    """An import's way in: declared original over a match, MATCHED, in the queue."""
+    article = make_article(copier, "搬运的文章", body=COPY, original=True)
+    article.body_html = article.body_html  # rendered by make_article
+    found = originality.judge(article, None, on_match="review")
+    Article.objects.filter(pk=article.pk).update(original_check=article.original_check)
+    originality.record_matches(article, found)
+    return article
+
+
+@pytest.mark.parametrize("uphold", [True, False])
+def test_an_editor_decides_a_match_and_both_creators_are_told(
+    earlier: Article, copier: Creator, editor: object, uphold: bool
+) -> None:
+    article = matched(earlier, copier)
+    assert article.original_check == Check.MATCHED
+    assert not Article.objects.get(pk=article.pk).shows_original
+
+    transitions.decide_original(article, editor, uphold, "" if uphold else "与更早文章雷同")  # type: ignore[arg-type]
+
+    article.refresh_from_db()
+    assert article.original_check == (Check.UPHELD if uphold else Check.REFUSED)
+    assert article.original is uphold
+    assert article.shows_original is uphold
+    decided = OriginalityMatch.objects.get(article=article)
+    assert decided.decision == article.original_check and decided.decided_at is not None
+    action = "article.original_upheld" if uphold else "article.original_refused"
+    assert Entry.objects.filter(action=action, target_id=article.pk, data__earlier=[earlier.pk]).exists()
+    assert Notification.objects.filter(user=copier.user, action=action).exists()
+    told = Notification.objects.get(user=earlier.creator.user, action="article.original_match")
+    assert "搬运的文章" in told.text and told.url == article.get_absolute_url()
+
+
+def test_a_decision_is_made_once(earlier: Article, copier: Creator, editor: object) -> None:
+    article = matched(earlier, copier)
+    transitions.decide_original(article, editor, True)  # type: ignore[arg-type]
+
+    with pytest.raises(transitions.WrongState):
+        transitions.decide_original(article, editor, False, "改主意")  # type: ignore[arg-type]
+
+
+def test_an_upheld_article_may_be_edited_without_being_refused_again(
+    earlier: Article, copier: Creator, editor: object
+) -> None:
+    article = matched(earlier, copier)
+    transitions.decide_original(article, editor, True)  # type: ignore[arg-type]
+    data = clean_article_input({"title": "搬运的文章", "body_md": COPY + "\n\n补充一段。", "original": True})
+
+    actions.edit_article(article, copier.user, data)
+
+    assert Article.objects.get(pk=article.pk).original_check == Check.UPHELD
+
+
+def test_the_backfill_fingerprints_older_articles_and_judges_their_declarations(copier: Creator) -> None:
+    now = timezone.now()
+    first = make_article(
+        make_writer("first"),
+        "江城内涝治理见成效",
+        body=ORIGINAL,
+        original=True,
+        published_at=now - dt.timedelta(days=2),
+    )
+    later = make_article(copier, "搬运的文章", body=COPY, original=True, published_at=now - dt.timedelta(days=1))
+    FingerprintBand.objects.all().delete()
+    Fingerprint.objects.all().delete()
+    Article.objects.update(original_check=Check.NONE)
+
+    assert originality.backfill(limit=1) == 1
+    assert originality.backfill() == 1
+    assert originality.backfill() == 0
+
+    assert Article.objects.get(pk=first.pk).original_check == Check.PASSED
+    assert Article.objects.get(pk=later.pk).original_check == Check.MATCHED
+    assert OriginalityMatch.objects.filter(article=later, earlier=first).exists()
+    assert Fingerprint.objects.count() == 2
+
+
+def test_a_held_edit_keeps_its_repost_and_statements_until_an_editor_approves_it(editor: object) -> None:
+    creator = make_writer("probation", probation_left=2)
+    article = make_article(creator, "试用期的文章", body=SAME_TOPIC)
+    data = clean_article_input(
+        {
+            "title": "试用期的文章",
+            "body_md": SAME_TOPIC,
+            "repost_source": "滨海日报",
+            "repost_url": "https://example.com/b",
+            "statements": ["ai"],
+        }
+    )
+
+    actions.edit_article(article, creator.user, data)
+
+    article.refresh_from_db()
+    assert (article.repost_source, article.statements) == ("", [])  # readers still see the live text
+    assert (article.pending_edit.repost_source, article.pending_edit.statements) == ("滨海日报", ["ai"])
+    transitions.approve_edit(article, editor)  # type: ignore[arg-type]
+    article.refresh_from_db()
+    assert (article.repost_source, article.repost_url, article.statements) == (
+        "滨海日报",
+        "https://example.com/b",
+        ["ai"],
+    )
+
+
+def test_the_worker_runs_the_backfill_and_logs_what_is_left(caplog: pytest.LogCaptureFixture) -> None:
+    from tidings.web import worker
+
+    assert originality.backfill_chore in worker.CHORES
+    make_article(make_writer("first"), "江城内涝治理见成效", body=ORIGINAL, original=True)
+    Fingerprint.objects.all().delete()
+
+    with caplog.at_level("INFO", logger="tidings.articles.originality"):
+        assert originality.backfill_chore() == 1
+
+    assert "fingerprinted 1 older articles, 0 to go" in caplog.text
+    assert Article.objects.get().original_check == Check.PASSED
