@@ -71,3 +71,13 @@ def test_the_demo_creators_badges_are_earned_by_the_index(demo: Demo) -> None:
         snap = Snapshot.objects.get(creator=creator, day=day)
         assert (creator.level, creator.badge) == (snap.level, BADGE_OF_LEVEL[snap.level])
     assert Snapshot.objects.filter(day=day, facts__reads__gt=0).exists()
+
+
+def test_the_demos_originals_are_judged_as_a_sites_would_be(demo: Demo) -> None:
+    """Each 原创 declaration is checked against what was published before it (the demo writes
+    independent texts, so they pass), and every published article has its fingerprint."""
+    originals = Article.objects.filter(original=True)
+    assert originals.exists()
+    assert set(originals.values_list("original_check", flat=True)) == {Article.OriginalCheck.PASSED}
+    assert not Article.objects.filter(original=False).exclude(original_check="").exists()
+    assert not Article.objects.published().filter(fingerprint__isnull=True).exists()

@@ -356,10 +356,29 @@ def backfill(limit: int = BACKFILL_BATCH) -> int:
         .order_by("published_at", "pk")
         .only("id", "creator_id", "published_at", "body_html", "original", "original_check")[:limit]
     )
-    if not pending:
-        return 0
+    _judge_in_order(pending)
+    return len(pending)
+
+
+def judge_published(ids: Iterable[int]) -> int:
+    """Judge the 原创 declarations of these published articles, oldest first, each against what
+    was published before it, and (re)write their fingerprints: what backfill does, for articles
+    written in bulk (the demo). Returns how many were judged."""
+    articles = list(
+        Article.objects.published()
+        .filter(pk__in=list(ids), deleted_at__isnull=True)
+        .order_by("published_at", "pk")
+        .only("id", "creator_id", "published_at", "body_html", "original", "original_check")
+    )
+    _judge_in_order(articles)
+    return len(articles)
+
+
+def _judge_in_order(articles: list[Article]) -> None:
+    if not articles:
+        return
     with transaction.atomic():
-        for article in pending:
+        for article in articles:
             print_ = fingerprint(article.body_html)
             check = article.original_check
             if not article.original:
@@ -373,7 +392,6 @@ def backfill(limit: int = BACKFILL_BATCH) -> int:
             if check != article.original_check:
                 Article.objects.filter(pk=article.pk).update(original_check=check)
             _write([(article, print_)])
-    return len(pending)
 
 
 def backfill_chore() -> int:

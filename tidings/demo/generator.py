@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tidings.accounts.models import User
+from tidings.articles import originality
 from tidings.articles.derived import refresh_derived
 from tidings.articles.models import STATEMENTS, Article, Image, Reference
 from tidings.articles.ranking import engagement, hot_score
@@ -180,6 +181,8 @@ class _Run:
         self.report(0, len(made), "indexing")
         refresh_derived((a.pk for a in made), progress=self.report)
         self.report(len(made), len(made), "indexing")
+        # 原创 declarations judged as on a real site (each against what was published before it).
+        originality.judge_published(a.pk for a in made)
         # 数据中心's rows for the demo's history, then the 创作者指数 they earn: the creators'
         # levels and badges from then on are the nightly run's, as on a real site.
         self.report(0, 2, "statistics")
