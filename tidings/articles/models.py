@@ -60,6 +60,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             "summary",
             "published_at",
             "original",
+            "original_check",
             "lang",
             "cover",
             "thumbs",

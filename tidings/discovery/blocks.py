@@ -100,7 +100,7 @@ def item(a: Article) -> Item:
         channel_id=a.channel_id,
         channel_name=a.channel.name,
         channel_url=url_for("channel", a.channel.slug),
-        original=a.original,
+        original=a.shows_original,
         lang=a.lang,
         summary=a.summary,
         cover=a.cover_url,
@@ -116,7 +116,9 @@ _A = Article._meta.db_table
 _CR = Creator._meta.db_table
 _CH = Channel._meta.db_table
 _COLUMNS = (
-    "a.id, a.title, a.published_at, a.original, a.lang, a.summary, a.cover, a.comments_count, "
+    # 原创 shows only while no near-duplicate match waits for an editor (Article.shows_original).
+    "a.id, a.title, a.published_at, (a.original AND a.original_check <> 'matched'), a.lang, a.summary, a.cover, "
+    "a.comments_count, "
     "a.channel_id, cr.name, cr.handle, ch.name, ch.slug, a.creator_id, a.thumbs"
 )
 # Mirrors ArticleQuerySet.published(); tests check both give the same articles on both databases.
@@ -257,7 +259,10 @@ def channel_boxes(channels: Sequence[Channel], per_box: int = BOX_SIZE) -> list[
 
 
 def originals_tabs(channels: Sequence[Channel], per_tab: int = TAB_SIZE) -> list[Box]:
-    slices = [Slice("a.channel_id = %s AND a.original = %s", (c.pk, True), per_tab) for c in channels]
+    slices = [
+        Slice("a.channel_id = %s AND a.original = %s AND a.original_check <> %s", (c.pk, True, "matched"), per_tab)
+        for c in channels
+    ]
     grouped = _grouped(_top_items(slices, "newest"))
     return [Box(c, grouped.get(c.pk, [])) for c in channels]
 
