@@ -229,3 +229,36 @@ def test_the_worker_runs_the_backfill_and_logs_what_is_left(caplog: pytest.LogCa
 
     assert "fingerprinted 1 older articles, 0 to go" in caplog.text
     assert Article.objects.get().original_check == Check.PASSED
+
+
+def test_ticking_original_in_the_admin_is_judged_as_an_import_is(earlier: Article, copier: Creator) -> None:
+    """The admin's change form cannot declare 原创 on trust: a copy goes to the 原创核查 queue
+    (MATCHED, with the match), and unticking it clears the check."""
+    from django.test import Client
+
+    from tidings.accounts.models import User
+
+    copy = make_article(copier, "管理后台里的文章", body=COPY)
+    assert copy.original_check == Check.NONE
+    chief = User.objects.create_superuser("chief", "chief@example.com", "pw-chief-123", role=User.Role.ADMIN)
+    client = Client()
+    client.force_login(chief)
+    form = {
+        "creator": copy.creator_id, "channel": copy.channel_id, "title": copy.title, "slug": "",
+        "summary": "", "body_md": copy.body_md, "cover": "", "tags": "[]", "lang": "zh-Hans",
+        "status": "published", "published_at_0": "2024-01-02", "published_at_1": "08:00:00",
+        "created_at_0": "2024-01-01", "created_at_1": "00:00:00", "updated_at_0": "2024-01-01",
+        "updated_at_1": "00:00:00", "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0",
+        "statements": "[]",
+    }  # fmt: skip
+    url = f"/admin/articles/article/{copy.pk}/change/"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {**form, "original": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    copy.refresh_from_db()
+    assert copy.original and copy.original_check == Check.MATCHED and not copy.shows_original
+    assert OriginalityMatch.objects.filter(article=copy, earlier=earlier, decided_at__isnull=True).exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post(url, form).status_code == 302
+    copy.refresh_from_db()
+    assert not copy.original and copy.original_check == Check.NONE

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tidings.accounts.access import acting_user
-from tidings.articles import transitions
+from tidings.articles import originality, transitions
 from tidings.articles.actions import save_article
 from tidings.articles.models import Article, Reference
 
@@ -75,6 +75,12 @@ class ArticleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             target = Article.Status.SCHEDULED
         with transaction.atomic():
             save_article(obj)  # content only: a new article is a draft, a stored one keeps its status
+            if {"original", "body_md", "creator"} & set(form.changed_data):
+                # 原创 is never taken on trust, here either: judged as an import's is (a match goes
+                # to the 原创核查 queue with both texts), the check written beside it.
+                matches = originality.judge(obj, None, on_match="review")
+                Article.objects.filter(pk=obj.pk).update(original_check=obj.original_check)
+                originality.record_matches(obj, matches)
             obj.refresh_from_db(fields=["status"])
             if target != obj.status:
                 transitions.change_by_editor(obj, target, acting_user(request))
