@@ -262,3 +262,21 @@ def test_ticking_original_in_the_admin_is_judged_as_an_import_is(earlier: Articl
         assert client.post(url, form).status_code == 302
     copy.refresh_from_db()
     assert not copy.original and copy.original_check == Check.NONE
+
+
+def test_editing_an_article_waiting_in_the_queue_keeps_it_there(earlier: Article, copier: Creator) -> None:
+    """An import's MATCHED article may still be edited by its creator: it stays in the 原创核查
+    queue with the new text's match (not refused), and leaves it once the text no longer matches."""
+    article = matched(earlier, copier)
+    edited = COPY + "\n\n补充一段作者自己的采访记录：排水管理处的值班员说，今年的调度比往年从容。"
+    data = clean_article_input({"title": "搬运的文章", "body_md": edited, "original": True})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        actions.edit_article(Article.objects.get(pk=article.pk), copier.user, data)
+    article.refresh_from_db()
+    assert article.body_md == edited and article.original_check == Check.MATCHED
+    assert OriginalityMatch.objects.filter(article=article, earlier=earlier, decided_at__isnull=True).exists()
+    rewritten = clean_article_input({"title": "搬运的文章", "body_md": SAME_TOPIC, "original": True})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        actions.edit_article(Article.objects.get(pk=article.pk), copier.user, rewritten)
+    article.refresh_from_db()
+    assert article.original_check == Check.PASSED and article.shows_original

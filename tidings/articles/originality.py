@@ -271,6 +271,11 @@ def judge(article: Article, print_: Print | None, *, on_match: str = "refuse") -
         if article.original_check != Check.UPHELD:
             article.original_check = Check.PASSED
         return []
+    if on_match == "refuse" and article.original_check == Check.MATCHED and article.pk is not None:
+        # Already waiting in the 原创核查 queue (an import's): an edit keeps it there, with the
+        # new text's matches, for the editor to decide; the creator's edit is not refused.
+        record_matches(article, matches)
+        return matches
     if on_match == "refuse":
         raise OriginalityRefused(matches[0])
     article.original_check = Check.MATCHED
