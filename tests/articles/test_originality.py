@@ -24,7 +24,15 @@ Check = Article.OriginalCheck
 
 @pytest.fixture
 def earlier() -> Article:
-    return make_article(make_writer("first"), "江城内涝治理见成效", body=ORIGINAL, original=True)
+    # A day ago: earlier than anything the tests publish after it (make_article dates each new
+    # article a minute further back).
+    return make_article(
+        make_writer("first"),
+        "江城内涝治理见成效",
+        body=ORIGINAL,
+        original=True,
+        published_at=timezone.now() - dt.timedelta(days=1),
+    )
 
 
 @pytest.fixture
@@ -240,13 +248,14 @@ def test_ticking_original_in_the_admin_is_judged_as_an_import_is(earlier: Articl
 
     copy = make_article(copier, "管理后台里的文章", body=COPY)
     assert copy.original_check == Check.NONE
+    now = timezone.localtime()  # published after `earlier` (a day ago), as its copy
     chief = User.objects.create_superuser("chief", "chief@example.com", "pw-chief-123", role=User.Role.ADMIN)
     client = Client()
     client.force_login(chief)
     form = {
         "creator": copy.creator_id, "channel": copy.channel_id, "title": copy.title, "slug": "",
         "summary": "", "body_md": copy.body_md, "cover": "", "tags": "[]", "lang": "zh-Hans",
-        "status": "published", "published_at_0": "2024-01-02", "published_at_1": "08:00:00",
+        "status": "published", "published_at_0": now.strftime("%Y-%m-%d"), "published_at_1": now.strftime("%H:%M:%S"),
         "created_at_0": "2024-01-01", "created_at_1": "00:00:00", "updated_at_0": "2024-01-01",
         "updated_at_1": "00:00:00", "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0",
         "statements": "[]",
@@ -280,3 +289,49 @@ def test_editing_an_article_waiting_in_the_queue_keeps_it_there(earlier: Article
         actions.edit_article(Article.objects.get(pk=article.pk), copier.user, rewritten)
     article.refresh_from_db()
     assert article.original_check == Check.PASSED and article.shows_original
+
+
+def test_the_real_author_may_edit_after_someone_copied_them(earlier: Article, copier: Creator) -> None:
+    """ "Earlier" is earlier than the article: a copy published after it (here as 转载) does not
+    make its own author's edit a match."""
+    make_article(copier, "转载的文章", body=COPY, repost_source="江城日报", repost_url="https://example.com/a")
+    edited = ORIGINAL + "\n\n作者补记：今年汛期结束后，排水管理处还将公布三座调蓄池的运行数据。"
+    data = clean_article_input({"title": "江城内涝治理见成效", "body_md": edited, "original": True})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        actions.edit_article(Article.objects.get(pk=earlier.pk), earlier.creator.user, data)
+    earlier.refresh_from_db()
+    assert earlier.body_md == edited and earlier.original_check == Check.PASSED
+
+
+def test_a_decision_names_a_private_article_to_the_other_creator_without_its_title(
+    earlier: Article, copier: Creator, editor: object
+) -> None:
+    article = matched(earlier, copier)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    transitions.decide_original(Article.objects.get(pk=article.pk), editor, True)  # type: ignore[arg-type]
+    told = Notification.objects.get(user=earlier.creator.user, action="article.original_match")
+    assert "搬运的文章" not in told.text and "一篇声明原创的文章" in told.text and told.url == ""
+
+
+def test_approval_judges_original_again_against_what_was_published_meanwhile(copier: Creator, editor: object) -> None:
+    """Submitted while nothing matched (PASSED), approved after another creator published the
+    same text: the approval goes on, and the match goes to the queue."""
+    pending = make_article(copier, "待审的原创", body=COPY, original=True, original_check="passed")
+    Article.objects.filter(pk=pending.pk).update(status=Article.Status.PENDING, published_at=None)
+    make_article(make_writer("faster"), "抢先发表", body=ORIGINAL)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        transitions.approve(Article.objects.get(pk=pending.pk), editor)  # type: ignore[arg-type]
+    pending.refresh_from_db()
+    assert pending.status == Article.Status.PUBLISHED and pending.original_check == Check.MATCHED
+    assert OriginalityMatch.objects.filter(article=pending, decided_at__isnull=True).exists()
+
+
+def test_a_reimport_does_not_undo_an_editors_refusal(earlier: Article, copier: Creator, editor: object) -> None:
+    article = matched(earlier, copier)
+    transitions.decide_original(article, editor, False, "雷同")  # type: ignore[arg-type]
+    again = Article.objects.get(pk=article.pk)
+    again.original = True
+    found = originality.judge(again, None, on_match="review")
+    originality.record_matches(again, found)
+    decided = OriginalityMatch.objects.get(article=article, earlier=earlier)
+    assert decided.decision == Check.REFUSED and decided.decided_at is not None

@@ -301,3 +301,17 @@ def test_creator_cards_show_the_level_and_the_earned_badge(author: Creator, othe
     assert "Lv3</span>" in html and "新锐创作者" in html
     directory = Client().get("/u/").content.decode()
     assert "Lv3</span>" in directory
+
+
+def test_an_editors_refusal_counts_against_originality(author: Creator, others: list[Creator]) -> None:
+    """取消原创 unticks 原创 but is still a declaration that did not pass: refusing the MATCHED
+    one keeps it at 3 passed of 4 checked: it never raises it."""
+    compute.run(NIGHT)
+    before = Snapshot.objects.get(creator=author, day=NIGHT).originality
+    matched = Article.objects.get(creator=author, original_check=C.MATCHED)
+    Article.objects.filter(pk=matched.pk).update(original=False, original_check=C.REFUSED)
+    compute.run(NIGHT)
+    snap = Snapshot.objects.get(creator=author, day=NIGHT)
+    facts = compute.facts_of(snap)
+    assert (facts.originals_checked, facts.originals_passed) == (4, 3)
+    assert snap.originality == before

@@ -3,12 +3,14 @@ paragraphs marked; 确认原创 / 取消原创 decide it, and both creators are 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.conftest import make_article, make_writer
 from tests.originality_texts import COPY, ORIGINAL
@@ -22,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pair() -> tuple[Article, Article]:
-    earlier = make_article(make_writer("first"), "江城内涝治理见成效", body=ORIGINAL)
+    earlier = make_article(
+        make_writer("first"), "江城内涝治理见成效", body=ORIGINAL, published_at=timezone.now() - dt.timedelta(days=1)
+    )
     copy = make_article(
         make_writer("copier"),
         "搬运的文章",
@@ -101,3 +105,19 @@ def test_the_queue_lists_matches_without_a_query_per_item(
         html = desk.get("/review/").content.decode()
     assert html.count("/review/originals/") == 4
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_an_editor_never_decides_a_dispute_with_their_own_earlier_article() -> None:
+    """An editor who also writes: a match against their own earlier article is not theirs to
+    decide (404, and not in their queue), as their own articles in review are not."""
+    writing_editor = make_writer("writingeditor", role=User.Role.EDITOR)
+    User.objects.filter(pk=writing_editor.user_id).update(is_staff=True)
+    make_article(writing_editor, "编辑自己的报道", body=ORIGINAL, published_at=timezone.now() - dt.timedelta(days=1))
+    copy = make_article(make_writer("rival"), "对手的文章", body=COPY, original=True)
+    originality.record_matches(copy, originality.judge(copy, None, on_match="review"))
+    Article.objects.filter(pk=copy.pk).update(original_check=copy.original_check)
+    assert Article.objects.get(pk=copy.pk).original_check == Article.OriginalCheck.MATCHED
+    desk = Client()
+    desk.force_login(User.objects.get(pk=writing_editor.user_id))
+    assert desk.get(f"/review/originals/{copy.pk}/").status_code == 404
+    assert f"/review/originals/{copy.pk}/" not in desk.get("/review/").content.decode()

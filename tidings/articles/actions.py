@@ -7,6 +7,8 @@ transactions they open hold the database's write lock only for the writes themse
 
 from __future__ import annotations
 
+import copy
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -122,8 +124,8 @@ def _save_text(article: Article, by: User | None, data: ArticleInput) -> Pending
     save writes the text itself, and an edit still held is superseded by it."""
     if article.status == Article.Status.PUBLISHED and _on_probation(article):
         if data.original:  # the held edit is judged as the text it would become; a match refuses it
-            judged = Article(pk=article.pk, creator_id=article.creator_id, original=True)
-            judged.original_check = article.original_check
+            judged = copy.copy(article)  # the stored article as the edit would make it, judged apart
+            judged.original = True
             originality.judge(judged, data.fingerprint())
         return _hold_for_review(article, by, data)
     _apply(article, data)

@@ -58,6 +58,8 @@ SEED = 20261129
 MIN_SHINGLES = 20  # texts shorter than this (about 25 characters) are not checked
 # Candidates whose estimate is within MARGIN of the threshold are compared exactly (their text).
 MARGIN = 0.1
+# Borderline candidates compared exactly per check at most (each re-shingles a stored body).
+MAX_EXACT = 10
 BACKFILL_BATCH = 500
 
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|figcaption|td|th|tr)>|<br\s*/?>", re.IGNORECASE)
@@ -215,6 +217,7 @@ def find_matches(
         elif score >= limit_value - MARGIN:
             borderline.append(article_id)
     if borderline:
+        borderline = borderline[:MAX_EXACT]
         # Near the threshold the estimate can fall either side (its standard error is ~0.03):
         # these few are decided by the exact similarity of the stored texts' shingles.
         for article_id, body in Article.objects.filter(pk__in=borderline).values_list("pk", "body_html"):
@@ -259,7 +262,11 @@ def judge(article: Article, print_: Print | None, *, on_match: str = "refuse") -
         return []
     if print_ is None:
         print_ = fingerprint(article.body_html)
-    matches = find_matches(print_, creator_id=article.creator_id, exclude=article.pk)
+    # "Earlier" is earlier than this article: a published article's edit is not compared with
+    # copies published after it (its own copies, reposts of it), a draft's with all that is public.
+    published = article.status == Article.Status.PUBLISHED and article.published_at is not None
+    before = article.published_at if published else None
+    matches = find_matches(print_, creator_id=article.creator_id, exclude=article.pk, before=before)
     if matches and article.pk is not None:
         seen = set(
             OriginalityMatch.objects.filter(article_id=article.pk, decision=Check.UPHELD).values_list(
@@ -283,8 +290,12 @@ def judge(article: Article, print_: Print | None, *, on_match: str = "refuse") -
 
 
 def record_matches(article: Article, matches: list[Match]) -> None:
-    """The review queue's items for a declared original that matched (an import's)."""
-    for m in matches:
+    """The review queue's items for a declared original that matched (an import's). A match an
+    editor already refused stays decided (a re-import does not put it back in the queue)."""
+    refused = set(
+        OriginalityMatch.objects.filter(article=article, decision=Check.REFUSED).values_list("earlier_id", flat=True)
+    )
+    for m in (m for m in matches if m.article_id not in refused):
         OriginalityMatch.objects.update_or_create(
             article=article,
             earlier_id=m.article_id,

@@ -411,6 +411,7 @@ def approve(article: Article, by: User | None, reason: str = "", *, version: int
         fields = _set(article, S.SCHEDULED)
     else:
         fields = _set(article, S.PUBLISHED, now)
+    _recheck_original(article)
     store(article, fields + _clear_take_down(article))
     Creator.objects.filter(pk=article.creator_id, probation_left__gt=0).update(probation_left=F("probation_left") - 1)
     audit.record(by, "article.approve", article, reason, status=article.status, published_at=_iso(article.published_at))
@@ -486,6 +487,19 @@ def reject_edit(article: Article, by: User | None, reason: str) -> Article:
     return article
 
 
+def _recheck_original(article: Article) -> None:
+    """An article going public through an editor's approval or the scheduler: its 原创 is judged
+    again against what was published since it was submitted. A match goes to the 原创核查 queue
+    (as an import's) instead of refusing what an editor or the clock has already decided."""
+    if not article.original or article.original_check in (Check.UPHELD, Check.MATCHED, Check.REFUSED):
+        return
+    check = article.original_check
+    matches = originality.judge(article, None, on_match="review")
+    if article.original_check != check:
+        Article.objects.filter(pk=article.pk).update(original_check=article.original_check)
+    originality.record_matches(article, matches)
+
+
 @transaction.atomic
 def decide_original(article: Article, by: User | None, uphold: bool, reason: str = "") -> Article:
     """An editor decides a 原创 declaration that matched an earlier article of another creator
@@ -518,15 +532,17 @@ def decide_original(article: Article, by: User | None, uphold: bool, reason: str
     for earlier in Article.objects.filter(pk__in=[m.earlier_id for m in matches]).only("id", "title", "creator_id"):
         owner = _owner_user_id(earlier)
         if owner is not None and owner != _owner_user_id(article):
+            # Another creator's article is named and linked only once it is public.
+            which = f"《{article.title}》" if article.is_public else "一篇声明原创的文章"
             notify(
                 owner,
                 Kind.MODERATION,
                 actor=by,
                 article=earlier,
-                text=f"《{article.title}》与你更早发表的《{earlier.title}》高度重合，{verdict}。",
+                text=f"{which}与你更早发表的《{earlier.title}》高度重合，{verdict}。",
                 reason=reason,
                 tone=Tone.BAD if uphold else Tone.GOOD,
-                url=article.get_absolute_url(),
+                url=article.get_absolute_url() if article.is_public else "",
                 action="article.original_match",
             )
     return article
@@ -587,6 +603,7 @@ def publish_due(now: dt.datetime) -> list[tuple[Article, dt.timedelta]]:
             if not claimed:
                 continue  # another worker got there first, or the creator withdrew it meanwhile
             article = Article.objects.select_related("creator", "channel").get(pk=pk)
+            _recheck_original(article)
             store(article)
             late = max(dt.timedelta(0), now - at)
             audit.record(

@@ -146,7 +146,12 @@ def gather(day: dt.date) -> dict[int, Facts]:
         .annotate(
             n=Count("id"),
             days=Count(TruncDate("published_at", tzinfo=site_zone()), distinct=True),
-            checked=Count("id", filter=Q(original=True) & ~Q(original_check=Article.OriginalCheck.NONE)),
+            # An editor's 取消原创 (REFUSED) also unticks 原创: it still counts as a declaration.
+            checked=Count(
+                "id",
+                filter=(Q(original=True) & ~Q(original_check=Article.OriginalCheck.NONE))
+                | Q(original_check=Article.OriginalCheck.REFUSED),
+            ),
             passed=Count("id", filter=Q(original=True, original_check__in=passed)),
         )
     ):

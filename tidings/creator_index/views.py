@@ -55,7 +55,7 @@ def _next_level(snapshot: Snapshot, thresholds: IndexSettings) -> tuple[int, int
     if snapshot.level >= 5:
         return None
     start = thresholds.thresholds[snapshot.level]  # where level + 1 begins (0-based tuple)
-    return snapshot.level + 1, start - snapshot.index
+    return snapshot.level + 1, max(0, start - snapshot.index)
 
 
 @require_GET

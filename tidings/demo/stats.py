@@ -13,7 +13,9 @@ a day by where they came from.
   完读 a share of them that depends on the creator (15–85 %), reading time 40–280 s a read.
 - Hourly rows are kept where the pages read them: an article's first 48 hours (its hour-by-hour
   chart) and today's hours (the day the worker's rollup rolls again), with today's reads by
-  source; the rollup's state starts after the demo's `now`, so the worker rolls only real events.
+  source. The history ends with the last whole hour before `now`; on a new site the rollup starts
+  with the hour `now` falls in, so the worker rolls real events only, none skipped. (An article
+  published in that last hour has its counters but no statistics yet.)
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 
+from django.utils import timezone
+
 from tidings.articles.models import Article
 from tidings.creators.models import Follow
 from tidings.lib.timefmt import site_zone
 from tidings.stats import events
-from tidings.stats.models import METRICS, CreatorDaily, Daily, Hourly, RollupState, SourceDaily, SourceHourly
+from tidings.stats.models import METRICS, CreatorDaily, Daily, Event, Hourly, RollupState, SourceDaily, SourceHourly
 from tidings.stats.rollup import EARLY_HOURS, HOUR, slot_of
 
 MAX_DAYS = 90  # the longest range a page shows
@@ -66,7 +70,10 @@ def write(rng: random.Random, now: dt.datetime, article_ids: Sequence[int]) -> i
     zone = site_zone()
     today = now.astimezone(zone).date()
     start_today = slot_of(dt.datetime.combine(today, dt.time(), tzinfo=zone))
-    last = slot_of(now)
+    # Up to the last whole hour before `now` (never past the real time): the hour `now` falls in
+    # is the rollup's, from real events.
+    current = slot_of(min(now, timezone.now()))
+    last = current - HOUR
     earliest = last - dt.timedelta(days=MAX_DAYS)
     hourly: list[Hourly] = []
     source_hourly: list[SourceHourly] = []
@@ -134,7 +141,7 @@ def write(rng: random.Random, now: dt.datetime, article_ids: Sequence[int]) -> i
     # This run's creators only (a demo may be added to a site that has one already).
     creators = {creator_id for _pk, creator_id, *_ in articles}
     for creator_id, when in Follow.objects.filter(
-        creator_id__in=creators, created_at__gte=earliest, created_at__lte=now
+        creator_id__in=creators, created_at__gte=earliest, created_at__lt=current
     ).values_list("creator_id", "created_at"):
         follows[(creator_id, slot_of(when))] += 1
     for (creator_id, slot), n in sorted(follows.items()):
@@ -163,7 +170,11 @@ def write(rng: random.Random, now: dt.datetime, article_ids: Sequence[int]) -> i
         [SourceDaily(creator_id=c, article_id=a, day=d, source=s, host=h, reads=n) for (c, a, d, s, h), n in by_source.items()],
         batch_size=BATCH,
     )  # fmt: skip
-    # The worker's rollup starts after the demo's hour: it rolls real events only, and today's
-    # day again from the hours above plus those.
-    RollupState.objects.update_or_create(pk=1, defaults={"final_before": last + HOUR, "last_run": now})
+    # On a new site the worker's rollup starts at the demo's current hour: it rolls real events
+    # only, and today again from the hours above plus those. A site whose rollup has run, or
+    # that has raw events to roll, keeps its own place (real events are never skipped; days it
+    # rolls again are then its events' alone).
+    state, _ = RollupState.objects.get_or_create(pk=1)
+    if state.final_before is None and not Event.objects.exists():
+        RollupState.objects.filter(pk=1).update(final_before=current)
     return len(hourly) + len(source_hourly) + len(daily) + len(per_creator) + len(by_source)

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -160,9 +160,14 @@ def _claim_many(visitor: str, article_ids: list[int], now: dt.datetime) -> list[
         f"ON CONFLICT (visitor, article_id) DO UPDATE SET counted_at = excluded.counted_at "
         f"WHERE {table}.counted_at <= %s RETURNING article_id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, cutoff])
-        return sorted(int(row[0]) for row in cursor.fetchall())
+    try:
+        # A savepoint: an article purged since the published lookup fails the claim's foreign
+        # key, and then nothing counts (the caller's transaction goes on).
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [*params, cutoff])
+            return sorted(int(row[0]) for row in cursor.fetchall())
+    except IntegrityError:
+        return []
 
 
 @transaction.atomic

@@ -96,6 +96,10 @@ def get_original_for_review(user: Any, pk: int) -> Article:
     )
     if article is None or not can_decide_article(user, article):
         raise Http404("No such 原创 check in review.")
+    # Nor may an editor decide a dispute with their own earlier article.
+    mine = creator_of(user)
+    if mine is not None and article.originality_matches.filter(decided_at__isnull=True, earlier__creator=mine).exists():
+        raise Http404("No such 原创 check in review.")
     return article
 
 

@@ -210,7 +210,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .order_by("created_at", "id")
     )
     if me is not None:
-        originals = originals.exclude(article__creator=me)
+        originals = originals.exclude(article__creator=me).exclude(earlier__creator=me)
         pending = pending.exclude(creator=me)
         edits = edits.exclude(article__creator=me)
         reported = reported.exclude(creator=me)
