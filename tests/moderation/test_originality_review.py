@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pair() -> tuple[Article, Article]:
     earlier = make_article(
-        make_writer("first"), "江城内涝治理见成效", body=ORIGINAL, published_at=timezone.now() - dt.timedelta(days=1)
+        make_writer("first"), "江城内涝治理见成效", body=ORIGINAL, published_at=timezone.now() - dt.timedelta(days=3650)
     )
     copy = make_article(
         make_writer("copier"),
@@ -112,7 +112,7 @@ def test_an_editor_never_decides_a_dispute_with_their_own_earlier_article() -> N
     decide (404, and not in their queue), as their own articles in review are not."""
     writing_editor = make_writer("writingeditor", role=User.Role.EDITOR)
     User.objects.filter(pk=writing_editor.user_id).update(is_staff=True)
-    make_article(writing_editor, "编辑自己的报道", body=ORIGINAL, published_at=timezone.now() - dt.timedelta(days=1))
+    make_article(writing_editor, "编辑自己的报道", body=ORIGINAL, published_at=timezone.now() - dt.timedelta(days=3650))
     copy = make_article(make_writer("rival"), "对手的文章", body=COPY, original=True)
     originality.record_matches(copy, originality.judge(copy, None, on_match="review"))
     Article.objects.filter(pk=copy.pk).update(original_check=copy.original_check)
