@@ -225,3 +225,17 @@ def cleanup(work: Path, keep: bool) -> None:
         print(f"kept {work}", file=sys.stderr)
     else:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and re-create the PostgreSQL database of `url` and point DATABASE_URL at it. Its name
+    must contain "bench": the benchmarks never touch a real site's database."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    if "bench" not in name:
+        sys.exit("refusing: the PostgreSQL database name must contain 'bench' (it is dropped)")
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        c.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+    os.environ["DATABASE_URL"] = url

@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _site import fresh_postgres  # noqa: E402  (bench/ is first on sys.path)
+
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -37,15 +39,7 @@ def parse_args() -> argparse.Namespace:
 
 def setup(args: argparse.Namespace) -> None:
     if args.database_url:
-        import psycopg
-
-        name = args.database_url.rsplit("/", 1)[1]
-        if "bench" not in name:
-            sys.exit("refusing: the PostgreSQL database name must contain 'bench' (it is dropped)")
-        with psycopg.connect(args.database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            c.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
-        os.environ["DATABASE_URL"] = args.database_url
+        fresh_postgres(args.database_url)
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ["TIDINGS_DATA_DIR"] = tempfile.mkdtemp(prefix="tidings-index-bench-")
