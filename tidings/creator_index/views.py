@@ -13,9 +13,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -25,6 +24,7 @@ from tidings.creator_index.models import LEVELS, IndexRun, IndexSettings, Snapsh
 from tidings.lib.svgchart import Series, line_chart
 from tidings.moderation import access
 from tidings.stats.reports import Table
+from tidings.web.context import requested_page
 from tidings.web.decorators import creator_of_request, writer_required
 
 EDITOR_PAGE_SIZE = 50
@@ -153,13 +153,9 @@ def editors_index(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "index")
     if sort not in SORTS:
         sort = "index"
-    paginator = Paginator(rows.select_related("creator").order_by(SORTS[sort], "creator__handle"), EDITOR_PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        raise Http404("没有这一页。") from None
+    page = requested_page(
+        request, rows.select_related("creator").order_by(SORTS[sort], "creator__handle"), EDITOR_PAGE_SIZE
+    )
     ctx = {
         "day": day,
         "total": len(indexes),

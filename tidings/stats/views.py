@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -22,6 +21,7 @@ from tidings.lib.csvfile import csv_response
 from tidings.lib.timefmt import local_datetime
 from tidings.stats import reports
 from tidings.stats.models import RollupState
+from tidings.web.context import requested_page
 from tidings.web.decorators import creator_of_request, writer_required
 
 FANS_PER_PAGE = 20
@@ -53,23 +53,13 @@ def _overview(creator: Creator, n: int) -> dict[str, Any]:
     return {"days": days, "cards": reports.cards(series[-1], series[-2]), "panels": panels}
 
 
-def _page(request: HttpRequest, qs: Any, size: int) -> Any:
-    paginator = Paginator(qs, size)
-    try:
-        return paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        raise Http404("没有这一页。") from None
-
-
 @require_GET
 @writer_required
 def data(request: HttpRequest) -> HttpResponse:
     creator = creator_of_request(request)
     n = _range(request)
     overview = _overview(creator, n)
-    page = _page(request, reports.creator_articles(creator), reports.ARTICLES_PER_PAGE)
+    page = requested_page(request, reports.creator_articles(creator), reports.ARTICLES_PER_PAGE)
     rows = reports.article_rows(list(page.object_list), overview["days"])
     ctx = {
         "creator": creator,
@@ -157,7 +147,7 @@ def _fans_growth(creator: Creator, n: int) -> reports.Panel:
 def fans(request: HttpRequest) -> HttpResponse:
     creator = creator_of_request(request)
     n = _range(request)
-    page = _page(request, reports.fans(creator), FANS_PER_PAGE)
+    page = requested_page(request, reports.fans(creator), FANS_PER_PAGE)
     ctx = {
         "creator": Creator.objects.get(pk=creator.pk),  # the 粉丝 count as it is now
         "n": n,

@@ -117,16 +117,21 @@ def base_ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {"canonical": request.build_absolute_uri(request.path), **extra}
 
 
-def paginate(request: HttpRequest, qs: Any, ctx: dict[str, Any], size: int = PAGE_SIZE) -> Page:
-    """The requested page (a malformed number means page 1; past the end is 404), put in ctx
-    with a self-referencing canonical URL for pages after the first."""
+def requested_page(request: HttpRequest, qs: Any, size: int = PAGE_SIZE) -> Page:
+    """The page `?page=` asks for: a malformed number means page 1, past the end is 404."""
     paginator = Paginator(qs, size)
     try:
-        page = paginator.page(request.GET.get("page") or 1)
+        return paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
-        page = paginator.page(1)
+        return paginator.page(1)
     except EmptyPage:
-        raise Http404("No such page.") from None
+        raise Http404("没有这一页。") from None
+
+
+def paginate(request: HttpRequest, qs: Any, ctx: dict[str, Any], size: int = PAGE_SIZE) -> Page:
+    """The requested page, put in ctx with a self-referencing canonical URL for pages after the
+    first."""
+    page = requested_page(request, qs, size)
     ctx["page"] = page
     if page.number > 1:
         ctx["canonical"] = request.build_absolute_uri(f"{request.path}?page={page.number}")
